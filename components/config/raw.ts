@@ -27,9 +27,21 @@ export function rawFromNamespaced(config: Record<string, unknown>): RawConfig {
     const [ns, ...rest] = key.split(":");
     if (rest.length === 0 || ns !== CONFIG_NAMESPACE) continue;
     const isSecure = typeof value === "object" && value !== null && "secure" in value;
-    raw[rest.join(":")] = isSecure ? SECRET_SET : value;
+    raw[rest.join(":")] = isSecure ? SECRET_SET : typeof value === "string" ? parseLikeProgram(value) : value;
   }
   return raw;
+}
+
+/**
+ * `pulumi config set portOffset 100` stores the string "100"; the running program sees its text
+ * and rawFromPulumi parses it as JSON (100). Do the same here so both sources agree.
+ */
+function parseLikeProgram(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Reads `stacks/Pulumi.<stack>.yaml` without the Pulumi CLI. */
