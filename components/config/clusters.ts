@@ -524,7 +524,7 @@ function readCluster(
         `${key}.workers`,
         entry.workers,
         `must be a whole number from 1 to ${MAX_WORKERS}: the smoke suite's spread and pod-network checks need a worker beside the control-plane, and every node is a container of its own`,
-        "use 1 (the seed) or more",
+        `use 1 (the seed) to ${MAX_WORKERS}`,
       );
     } else workers = w;
   }
@@ -628,7 +628,7 @@ function checkAcrossClusters(parsed: ParsedCluster[], problems: Problems, raw: u
           `clusters[${ib}].podSubnet`,
           rawB ?? parsed[b].config.podSubnet,
           `overlaps clusters[${parsed[a].index}].podSubnet ${canonicalCidr(pa)}`,
-          "give every cluster a pod subnet of its own, e.g. 10.240.0.0/16, 10.241.0.0/16, ...",
+          "give every cluster a pod subnet of its own, e.g. 10.240.0.0/16 for the first and 10.241.0.0/16 for the second",
         );
       }
     }
