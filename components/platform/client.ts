@@ -633,24 +633,3 @@ class TimeoutMarker extends Error {
     super(`timeout after ${ms} ms`);
   }
 }
-
-/**
- * The `certificateAuthority` value to send. The vendor file says "base64 encoded", the web UI takes
- * PEM; `input` may be either (a kubeconfig's `certificate-authority-data` is base64 of the PEM).
- */
-export function encodeCertificateAuthority(input: string, encoding: "base64" | "pem" = "base64"): string {
-  const text = input.trim();
-  const pem = text.startsWith("-----BEGIN") ? text : Buffer.from(text, "base64").toString("utf8").trim();
-  if (!pem.startsWith("-----BEGIN CERTIFICATE-----")) {
-    throw new Error(
-      "certificate authority: expected PEM text or base64 of PEM (a kubeconfig's certificate-authority-data); got neither",
-    );
-  }
-  return encoding === "pem" ? `${pem}\n` : Buffer.from(`${pem}\n`, "utf8").toString("base64");
-}
-
-/** Default grant expiry: now + 364 days, end of that day (UTC); QueryPie caps grants at one year. */
-export function defaultExpirationDate(now: Date): string {
-  const d = new Date(now.getTime() + 364 * 24 * 60 * 60 * 1000);
-  return `${d.toISOString().slice(0, 10)}T23:59:59.000Z`;
-}
