@@ -394,7 +394,7 @@ describe("clusters rules: each broken rule gives key, value, what is wrong and t
     ],
     [
       "a cluster entry is a mapping",
-      edit((c) => (c[1] = "cluster2")),
+      [seed()[0], "cluster2"],
       {},
       [
         `${P}clusters[1] = "cluster2": must be a mapping with at least a name. Fix: write e.g. {name: cluster2}.`,
