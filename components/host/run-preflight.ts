@@ -39,13 +39,20 @@ export function plannedPorts(config: Pick<LabConfig, "clusters" | "platform" | "
     }
   }
   if (config.platform.enabled) {
+    const containerPrefix = `${config.namePrefix}querypie-`;
     for (const [name, port] of Object.entries(config.platform.ports)) {
+      // The tools API is only for this program: always on loopback, whatever bindAddress says.
+      const address = name === "tools" ? "127.0.0.1" : config.platform.bindAddress;
+      planned.push({ port, address, protocol: "TCP", owner: `QueryPie ${name}`, containerPrefix });
+    }
+    const range = config.platform.proxyPortRange;
+    for (let port = range?.start ?? 1; range && port <= range.end; port++) {
       planned.push({
         port,
         address: config.platform.bindAddress,
         protocol: "TCP",
-        owner: `QueryPie ${name}`,
-        containerPrefix: `${config.namePrefix}querypie-`,
+        owner: "QueryPie proxy port range",
+        containerPrefix,
       });
     }
   }
