@@ -64,7 +64,8 @@ export class KindCluster extends pulumi.ComponentResource {
     const key = new random.RandomBytes(
       `${name}-encryption-key`,
       { length: 32 },
-      { parent: this, additionalSecretOutputs: ["base64", "hex"] },
+      // The SDK already marks base64 and hex as secret outputs.
+      { parent: this },
     );
 
     const encryptionConfig = new command.local.Command(
