@@ -215,3 +215,35 @@ describe("kindPaths", () => {
     expect(() => kindPaths(".lab/lab", "cluster1")).toThrow(/is not absolute/);
   });
 });
+
+describe("renderKindConfig speaks kind v0.29's v1alpha4 (kind decodes strictly: an unknown field fails create)", () => {
+  // The yaml tags of pkg/apis/config/v1alpha4/types.go at kind tag v0.29.0.
+  const KIND_V1ALPHA4_FIELDS = new Set(
+    (
+      "apiServerAddress apiServerPort apiVersion containerPath containerPort containerdConfigPatches " +
+      "containerdConfigPatchesJSON disableDefaultCNI dnsSearch extraMounts extraPortMappings featureGates group " +
+      "hostPath hostPort image ipFamily kind kubeProxyMode kubeadmConfigPatches kubeadmConfigPatchesJSON labels " +
+      "listenAddress name networking nodes patch podSubnet propagation protocol readOnly role runtimeConfig " +
+      "selinuxRelabel serviceSubnet version"
+    ).split(" "),
+  );
+
+  function keys(v: unknown, out: Set<string> = new Set()): Set<string> {
+    if (Array.isArray(v)) v.forEach((x) => keys(x, out));
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        out.add(k);
+        if (k !== "kubeadmConfigPatches") keys(x, out); // patches are kubeadm's, not kind's
+      }
+    }
+    return out;
+  }
+
+  test.each([
+    ["cluster1", cluster1],
+    ["cluster2", cluster2],
+  ])("every field of %s's config is a kind v1alpha4 field", (_name, cluster) => {
+    const doc = parse(renderKindConfig(cluster, { encryptionHostDir: "/x" }));
+    expect([...keys(doc)].filter((k) => !KIND_V1ALPHA4_FIELDS.has(k))).toEqual([]);
+  });
+});
