@@ -13,6 +13,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { $ } from "zx";
 import { kacProxyHostSql } from "../components/platform/platform-render";
+import {
+  checkKacApi,
+  parseVersion,
+  probe,
+  readyzVerdict,
+  toolsHealthVerdict,
+  type ProbeAnswer,
+  type Verdict,
+} from "../components/platform/readiness";
 
 const say = (line: string) => console.log(`[querypie] ${line}`);
 
@@ -29,20 +38,6 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return v;
 }
 
-function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: string } };
-  if (err?.name === "TimeoutError") return "no answer within 5 s";
-  return err?.cause?.code ?? err?.message ?? String(e);
-}
-
-async function get(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
-  const r = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
-  return { status: r.status, body: await r.text() };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `running`, `exited (1)`, ... or `missing`; never throws. */
@@ -55,7 +50,9 @@ export async function containerState(name: string): Promise<string> {
 
 export interface WaitOptions {
   url: string;
-  /** Consecutive 200 answers needed. */
+  /** Decides whether one answer counts as ready (components/platform/readiness.ts). */
+  verdict: (answer: ProbeAnswer) => Verdict;
+  /** Consecutive ready answers needed. */
   inARow: number;
   timeoutSeconds: number;
   intervalMs: number;
@@ -64,8 +61,8 @@ export interface WaitOptions {
   what: string;
 }
 
-/** Polls until `url` answers 200 `inARow` times; fails early if the container stopped. */
-export async function waitFor200(o: WaitOptions): Promise<void> {
+/** Polls until `url` is ready `inARow` times in a row; fails early if the container stopped. */
+export async function waitUntilReady(o: WaitOptions): Promise<void> {
   const started = Date.now();
   const deadline = started + o.timeoutSeconds * 1000;
   let last = "no answer yet";
@@ -73,14 +70,9 @@ export async function waitFor200(o: WaitOptions): Promise<void> {
   let polls = 0;
   say(`waiting for ${o.what} at ${o.url} (up to ${o.timeoutSeconds} s)`);
   while (Date.now() < deadline) {
-    try {
-      const r = await get(o.url);
-      last = `HTTP ${r.status}`;
-      streak = r.status === 200 ? streak + 1 : 0;
-    } catch (e) {
-      last = describeError(e);
-      streak = 0;
-    }
+    const v = o.verdict(await probe(o.url));
+    last = v.detail;
+    streak = v.ok ? streak + 1 : 0;
     if (streak >= o.inARow) {
       say(`${o.what} is ready after ${Math.round((Date.now() - started) / 1000)} s`);
       return;
@@ -108,77 +100,49 @@ export function versionCore(version: string): string {
   return /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version;
 }
 
-/** Paths of an OpenAPI document that belong to the KAC (Kubernetes access) API. */
-export function kacPaths(specText: string): string[] {
-  let spec: unknown;
-  try {
-    spec = JSON.parse(specText);
-  } catch {
-    return [];
-  }
-  const paths = (spec as { paths?: Record<string, unknown> })?.paths ?? {};
-  return Object.keys(paths).filter((p) => p.includes("/kac/"));
-}
-
-/** Checks the running version and the version gate: the external API must have the /kac/ paths. */
+/**
+ * Checks the running version, then the version gate (components/platform/readiness.ts): the
+ * instance's API description must declare every KAC operation the client sends. When that
+ * description needs a token and none is set yet, the gate is deferred to the next up, so the
+ * bootstrap run still ends cleanly with the platform up.
+ */
 export async function checkVersionAndApi(env: NodeJS.ProcessEnv): Promise<void> {
   const url = requireEnv(env, "QP_URL");
   const expected = requireEnv(env, "QP_VERSION");
   const port = new URL(url).port;
 
-  const v = await get(`${url}/version`).catch((e) => ({ status: 0, body: describeError(e) }));
-  let reported: string | undefined;
-  try {
-    reported = (JSON.parse(v.body) as { version?: string }).version;
-  } catch {
-    reported = undefined;
-  }
-  if (v.status !== 200 || !reported) {
-    say(`could not read the version (${v.status ? `HTTP ${v.status}` : v.body}); checking the API instead`);
-  } else if (!reported.includes(versionCore(expected))) {
+  const v = parseVersion(await probe(`${url}/version`));
+  if (!v.ok) {
+    say(`could not read the version (${v.detail}); checking the API instead`);
+  } else if (!v.version.includes(versionCore(expected))) {
     throw new Error(
-      `The QueryPie at ${url} reports version ${reported}, but this stack runs ${expected}: another QueryPie ` +
+      `The QueryPie at ${url} reports version ${v.version}, but this stack runs ${expected}: another QueryPie ` +
         `may hold port ${port}. Find it with docker ps --filter publish=${port}, stop it or change ` +
         `portOffset, then run pulumi up again.`,
     );
   } else {
-    say(`version ${reported}`);
+    say(`version ${v.version}`);
   }
 
-  const specUrl = `${url}/api/docs/specification/external-v2`;
-  const token = env.QP_API_TOKEN;
-  let spec = await get(specUrl).catch((e) => ({ status: 0, body: describeError(e) }));
-  if ((spec.status === 401 || spec.status === 403) && token) {
-    spec = await get(specUrl, { Authorization: `Bearer ${token}` }).catch((e) => ({
-      status: 0,
-      body: describeError(e),
-    }));
+  const token = env.QP_API_TOKEN || undefined;
+  if (!token) {
+    const spec = await probe(`${url}/api/docs/specification/external-v2`, { timeoutMs: 30_000 });
+    if (!("error" in spec) && (spec.status === 401 || spec.status === 403)) {
+      say(
+        `the API description needs a token (HTTP ${spec.status}); the KAC API check runs on the next up, once querypieApiToken is set`,
+      );
+      return;
+    }
   }
-  if ((spec.status === 401 || spec.status === 403) && !token) {
-    say(
-      `the API description needs a token (HTTP ${spec.status}); the /kac/ check runs on the next up, once querypieApiToken is set`,
-    );
-    return;
-  }
-  const found = spec.status === 200 ? kacPaths(spec.body) : [];
-  if (found.length === 0) {
-    const seen =
-      spec.status === 200
-        ? "has no /kac/ paths"
-        : `answered ${spec.status ? `HTTP ${spec.status}` : spec.body}`;
-    throw new Error(
-      `QueryPie ${expected} at ${url}: ${specUrl} ${seen}, so this version cannot register clusters or ` +
-        `grant Kubernetes access through the API. Use platform.version 11.4.1 (the version of the vendor ` +
-        `API file this lab is built against) and run pulumi up again.`,
-    );
-  }
-  say(`the external API has ${found.length} /kac/ paths`);
+  await checkKacApi(url, { version: expected, token });
+  say("the external API serves every KAC operation the lab uses");
 }
 
 async function stepWait(env: NodeJS.ProcessEnv): Promise<void> {
   const url = requireEnv(env, "QP_URL");
-  await waitFor200({
+  await waitUntilReady({
     url: `${url}/readyz`,
+    verdict: readyzVerdict,
     inARow: 1,
     timeoutSeconds: seconds(env, "QP_TIMEOUT_SECONDS", 600),
     intervalMs: Number(env.QP_POLL_MS ?? 2000),
@@ -196,8 +160,9 @@ export function tail(text: string, lines = 15): string {
 async function stepMigrate(env: NodeJS.ProcessEnv): Promise<void> {
   const tools = requireEnv(env, "QP_TOOLS_CONTAINER");
   const timeout = seconds(env, "QP_TIMEOUT_SECONDS", 600);
-  await waitFor200({
+  await waitUntilReady({
     url: `${requireEnv(env, "QP_TOOLS_URL")}/health`,
+    verdict: toolsHealthVerdict,
     inARow: 3,
     timeoutSeconds: timeout,
     intervalMs: Number(env.QP_POLL_MS ?? 1000),

@@ -28,10 +28,12 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
 }
 
-export async function installMocks(): Promise<{
+export interface Mocks {
   registered: Registered[];
   byName: (name: string) => Registered;
-}> {
+}
+
+export async function installMocks(): Promise<Mocks> {
   const registered: Registered[] = [];
   const pending = new Map<string, Omit<Registered, "inputs">>();
   await pulumi.runtime.setMocks(

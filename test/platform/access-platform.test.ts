@@ -11,12 +11,9 @@ import {
   secretOf,
   settle,
   valueOf,
+  type Mocks,
   type Registered,
 } from "./access-platform-mocks";
-
-// setMocks must take effect before the component module loads.
-const mocks = await installMocks();
-const { AccessPlatform } = await import("../../components/platform/access-platform");
 
 function platform(raw: Record<string, unknown> = {}, portOffset = 0): PlatformConfig {
   const problems = new Problems();
@@ -41,28 +38,40 @@ function unwrap(v: unknown): unknown {
 const licenseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qp-")), "community.license");
 fs.writeFileSync(licenseFile, "fake license for tests\n");
 
-// A stand-in for a cluster: the platform must never wait for it.
-const cluster = new pulumi.CustomResource("test:index:Cluster", "cluster1", {});
+class FakeCluster extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:Cluster", name, {});
+  }
+}
 const fakeToken = ["not", "a", "real", "token"].join("-");
 
-// Default config, no token: the bootstrap case.
-const qp = new AccessPlatform("qp", { platform: platform(), namePrefix: "", stack: "lab" });
-// Every option: prefix, offset, open bind, license, KAC host, proxy range, a token.
-const full = new AccessPlatform("full", {
-  platform: platform(
-    {
-      bindAddress: "0.0.0.0",
-      licenseFile,
-      kacProxyHost: "localhost",
-      proxyPortRange: { start: 40000, end: 40002 },
-    },
-    100,
-  ),
-  namePrefix: "alice-",
-  apiToken: pulumi.secret(fakeToken),
-});
+type Platform = InstanceType<typeof import("../../components/platform/access-platform").AccessPlatform>;
+let mocks: Mocks;
+let qp: Platform;
+let full: Platform;
 
 beforeAll(async () => {
+  // setMocks must take effect before the component module loads.
+  mocks = await installMocks();
+  const { AccessPlatform } = await import("../../components/platform/access-platform");
+  // A stand-in for a cluster: the platform must never wait for it.
+  new FakeCluster("cluster1");
+  // Default config, no token: the bootstrap case.
+  qp = new AccessPlatform("qp", { platform: platform(), namePrefix: "", stack: "lab" });
+  // Every option: prefix, offset, open bind, license, KAC host, proxy range, a token.
+  full = new AccessPlatform("full", {
+    platform: platform(
+      {
+        bindAddress: "0.0.0.0",
+        licenseFile,
+        kacProxyHost: "localhost",
+        proxyPortRange: { start: 40000, end: 40002 },
+      },
+      100,
+    ),
+    namePrefix: "alice-",
+    apiToken: pulumi.secret(fakeToken),
+  });
   await valueOf(qp.appContainerName);
   await valueOf(full.appContainerName);
   await settle();
@@ -250,7 +259,6 @@ describe("AccessPlatform ordering", () => {
     const platformResources = mocks.registered.filter((r) => ofComponent("qp")(r) || ofComponent("full")(r));
     expect(platformResources.length).toBeGreaterThan(20);
     for (const r of platformResources) expect(r.deps).not.toContain("cluster1");
-    void cluster;
   });
 
   test("migrations run once per tools image; readiness runs again whenever the app is replaced", () => {

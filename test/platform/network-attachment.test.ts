@@ -6,33 +6,44 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, test } from "vitest";
 import { validatePlatform } from "../../components/config/platform";
 import { Problems } from "../../components/config/problems";
-import { installMocks, settle, valueOf } from "./access-platform-mocks";
-
-const mocks = await installMocks();
-const { AccessPlatform } = await import("../../components/platform/access-platform");
-const { PlatformNetworkAttachment, CONNECT_SCRIPT, DISCONNECT_SCRIPT } =
-  await import("../../components/platform/kind-network-attachment");
+import { CONNECT_SCRIPT, DISCONNECT_SCRIPT } from "../../components/platform/kind-network-attachment";
+import { installMocks, settle, valueOf, type Mocks } from "./access-platform-mocks";
 
 // Two clusters and the platform, wired as stacks/index.ts does.
 class FakeCluster extends pulumi.ComponentResource {
   constructor(name: string) {
     super("test:index:KindCluster", name, {});
-    new pulumi.CustomResource("test:index:KindCreate", `${name}-create`, {}, { parent: this });
+    new FakeNode(`${name}-create`, { parent: this });
     this.registerOutputs({});
   }
 }
-const clusters = [new FakeCluster("cluster1"), new FakeCluster("cluster2")];
-const platform = new AccessPlatform("qp", {
-  platform: validatePlatform({}, { namePrefix: "bob-", portOffset: 0 }, new Problems()),
-  namePrefix: "bob-",
-});
-const attachment = new PlatformNetworkAttachment(
-  "qp-kind",
-  { containerName: platform.appContainerName, containerId: platform.appContainerId },
-  { dependsOn: [platform, ...clusters] },
-);
+class FakeNode extends pulumi.CustomResource {
+  constructor(name: string, opts: pulumi.CustomResourceOptions) {
+    super("test:index:KindCreate", name, {}, opts);
+  }
+}
+
+type Attachment = InstanceType<
+  typeof import("../../components/platform/kind-network-attachment").PlatformNetworkAttachment
+>;
+let mocks: Mocks;
+let attachment: Attachment;
 
 beforeAll(async () => {
+  // setMocks must take effect before the component modules load.
+  mocks = await installMocks();
+  const { AccessPlatform } = await import("../../components/platform/access-platform");
+  const { PlatformNetworkAttachment } = await import("../../components/platform/kind-network-attachment");
+  const clusters = [new FakeCluster("cluster1"), new FakeCluster("cluster2")];
+  const platform = new AccessPlatform("qp", {
+    platform: validatePlatform({}, { namePrefix: "bob-", portOffset: 0 }, new Problems()),
+    namePrefix: "bob-",
+  });
+  attachment = new PlatformNetworkAttachment(
+    "qp-kind",
+    { containerName: platform.appContainerName, containerId: platform.appContainerId },
+    { dependsOn: [platform, ...clusters] },
+  );
   await valueOf(attachment.containerName);
   await settle();
 });
