@@ -3,7 +3,7 @@
  * API call, and a canonical YAML rendering so that content is compared by meaning, not by
  * formatting. Pure: no I/O.
  */
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 
 export const KAC_POLICY_API_VERSION = "kubernetes.rbac.querypie.com/v1";
 export const KAC_POLICY_KIND = "KacPolicy";
@@ -394,6 +394,11 @@ export function renderPolicyContent(doc: KacPolicyDocument | Record<string, unkn
  */
 export function samePolicyContent(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
+  // Required at call time: this runs inside serialised dynamic providers, and Pulumi's closure
+  // serialiser cannot capture the yaml package's internals; `require` resolves it in the
+  // provider process instead.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require("yaml") as typeof import("yaml");
   try {
     return JSON.stringify(canonical(parse(a))) === JSON.stringify(canonical(parse(b)));
   } catch {

@@ -8,7 +8,6 @@
  *   only when they changed (QueryPie never returns them, so a digest in state tells).
  * - delete: a 404 counts as done.
  */
-import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterCreateRequest, ClusterSummary, ClusterUpdateRequest } from "../../platform/client";
 import { isNotFound } from "../../platform/errors";
@@ -63,7 +62,10 @@ export const KAC_CLUSTER_SECRET_OUTPUTS = [...API_SECRET_OUTPUTS, "credentialsDi
 const CLUSTERS_PATH = "/api/external/v2/kac/clusters";
 
 export function credentialsDigest(token: string, ca: string): string {
-  return createHash("sha256").update(token).update("\n").update(ca).digest("hex");
+  // Required at call time: Pulumi's closure serialiser cannot capture native crypto functions.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require("crypto") as typeof import("crypto");
+  return crypto.createHash("sha256").update(token).update("\n").update(ca).digest("hex");
 }
 
 function listClusters(api: ApiInputs): Promise<ClusterSummary[]> {
