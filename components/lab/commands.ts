@@ -18,7 +18,7 @@ import { EXIT, LabError } from "./exit-codes";
 import { ciStackName, currentUser, namePrefixFor, resolveStackName, type ResolvedStack } from "./naming";
 import { runOperation, type OperationIo } from "./operation";
 import { formatElapsed } from "./progress";
-import { applyStackPlan, planStack, type StackPlan } from "./stack-config";
+import { applyStackPlan, planStack, type PlanDeps, type StackPlan } from "./stack-config";
 import { formatSummary, smokeTable } from "./summary";
 import type { LabWorkspace, OutputMap } from "./workspace";
 
@@ -57,6 +57,10 @@ function resolveStack(args: LabArgs, deps: LabDeps): ResolvedStack {
       `Stack "${stack.renamedFrom}" is used as "${stack.name}" (kind names allow a-z, 0-9, '.', '-').`,
     );
   return stack;
+}
+
+function planDeps(deps: LabDeps): PlanDeps {
+  return { probe: deps.probe, stacksDir: deps.stacksDir, projectDir: deps.projectDir };
 }
 
 function io(deps: LabDeps, args: LabArgs): OperationIo {
@@ -117,11 +121,7 @@ function printPreflight(deps: LabDeps, results: Awaited<ReturnType<typeof runPre
 export async function preflightCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   const stack = resolveStack(args, deps);
   const derived = stack.kind !== "named";
-  const plan = await planStack(
-    stack,
-    { noPlatform: args.noPlatform && derived },
-    { probe: deps.probe, stacksDir: deps.stacksDir },
-  );
+  const plan = await planStack(stack, { noPlatform: args.noPlatform && derived }, planDeps(deps));
   let config = plan.config;
   if (args.noPlatform && !derived) config = { ...config, platform: { ...config.platform, enabled: false } };
   deps.log(`Preflight for stack "${stack.name}":`);
@@ -149,11 +149,7 @@ async function smokeAfterUp(
 export async function upCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   const started = deps.now();
   const stack = resolveStack(args, deps);
-  const plan = await planStack(
-    stack,
-    { noPlatform: args.noPlatform },
-    { probe: deps.probe, stacksDir: deps.stacksDir },
-  );
+  const plan = await planStack(stack, { noPlatform: args.noPlatform }, planDeps(deps));
   for (const note of plan.notes) deps.log(`Stack: ${note}.`);
 
   deps.log(`Preflight for stack "${stack.name}":`);
@@ -388,11 +384,7 @@ export async function ciCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   const stack = ciStackName(deps.env, new Date(started), deps.randomHex());
   const paths = ciReportPaths(args, deps.projectDir);
   deps.log(`CI: stack "${stack.name}"${args.noPlatform ? ", clusters and smoke only (--no-platform)" : ""}.`);
-  const plan: StackPlan = await planStack(
-    stack,
-    { noPlatform: args.noPlatform },
-    { probe: deps.probe, stacksDir: deps.stacksDir },
-  );
+  const plan: StackPlan = await planStack(stack, { noPlatform: args.noPlatform }, planDeps(deps));
   for (const note of plan.notes) deps.log(`Stack: ${note}.`);
   deps.log(`Preflight for stack "${stack.name}":`);
   if (!printPreflight(deps, await runPreflight(deps.probe, { config: plan.config }))) return EXIT.preflight;

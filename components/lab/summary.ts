@@ -33,8 +33,13 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 function safeString(v: unknown): string | undefined {
   if (typeof v !== "string" && typeof v !== "number") return undefined;
   const s = String(v);
-  if (s.length > 300 || /BEGIN [A-Z ]*(KEY|CERTIFICATE)|apiVersion:|client-key-data|token/i.test(s))
+  // Key material, a kubeconfig, or a QueryPie API token (`ap` + UUID) is never printed.
+  if (
+    s.length > 300 ||
+    /BEGIN [A-Z ]*(KEY|CERTIFICATE)|apiVersion:|client-key-data|\bap[0-9a-f]{8}-/i.test(s)
+  ) {
     return undefined;
+  }
   return s;
 }
 
