@@ -71,6 +71,20 @@ describe("clusters defaults", () => {
     expect(fromFile).toEqual(fromDefaults);
   });
 
+  test.each([
+    ["dev.example", ["alice-cluster1", 6544, 8180], ["alice-cluster2", 6545, 8181]],
+    ["ci", ["ci-cluster1", 9444, 11080], ["ci-cluster2", 9445, 11081]],
+  ])(
+    "the stack file Pulumi.%s.yaml is valid and keeps its names and ports apart from the lab's",
+    async (stack, ...want) => {
+      const { readStackFile } = await import("../../components/config/raw");
+      const lab = loadLabConfig(readStackFile(stack), { stack, projectDir: "/p" });
+      expect(lab.clusters.map((c) => [c.kindName, c.apiServerPort, c.portMappings[0].hostPort])).toEqual(
+        want,
+      );
+    },
+  );
+
   test("index defaults are the seed's values for the first two entries, so {name} alone is enough", () => {
     for (const i of [0, 1]) {
       const { nodeImage, ...d } = clusterDefaults(i);
