@@ -13,8 +13,21 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 
-export const VENDOR_SPEC = path.join(__dirname, "..", "vendor", "querypie", "openapi-external-v2-11.4.1.json");
-export const GENERATED_TYPES = path.join(__dirname, "..", "components", "platform", "generated", "querypie-api.ts");
+export const VENDOR_SPEC = path.join(
+  __dirname,
+  "..",
+  "vendor",
+  "querypie",
+  "openapi-external-v2-11.4.1.json",
+);
+export const GENERATED_TYPES = path.join(
+  __dirname,
+  "..",
+  "components",
+  "platform",
+  "generated",
+  "querypie-api.ts",
+);
 
 /** The paths the lab uses: every KAC operation and user identification. */
 export function isLabPath(p: string): boolean {

@@ -608,8 +608,7 @@ export class QueryPieClient {
     try {
       const parsed = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown } };
       if (typeof parsed?.error?.code === "string") code = this.scrub(parsed.error.code);
-      if (typeof parsed?.error?.message === "string")
-        serverMessage = this.scrub(parsed.error.message);
+      if (typeof parsed?.error?.message === "string") serverMessage = this.scrub(parsed.error.message);
     } catch {
       const text = answer.text.trim();
       if (text) serverMessage = this.scrub(text.length > 200 ? `${text.slice(0, 200)}...` : text);

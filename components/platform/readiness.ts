@@ -67,7 +67,9 @@ export function versionGateVerdict(spec: unknown, version: string | undefined): 
     };
   }
   const missing = requiredOperations()
-    .filter(({ method, path }) => !(paths as Record<string, Record<string, unknown>>)[path]?.[method.toLowerCase()])
+    .filter(
+      ({ method, path }) => !(paths as Record<string, Record<string, unknown>>)[path]?.[method.toLowerCase()],
+    )
     .map(({ method, path }) => `${method} ${path}`);
   if (missing.length === 0) return { ok: true };
   const total = requiredOperations().length;
@@ -149,7 +151,11 @@ async function pollUntil(url: string, verdict: (a: ProbeAnswer) => Verdict, opti
 }
 
 /** Waits for `GET <baseUrl>/readyz` to answer 200; throws a clear error when the bound passes. */
-export async function waitForReady(baseUrl: string, container: string, options: WaitOptions = {}): Promise<WaitResult> {
+export async function waitForReady(
+  baseUrl: string,
+  container: string,
+  options: WaitOptions = {},
+): Promise<WaitResult> {
   const r = await pollUntil(`${trim(baseUrl)}/readyz`, readyzVerdict, options);
   if (r.ok) return { attempts: r.attempts, elapsedMs: r.elapsedMs };
   throw new Error(
@@ -159,7 +165,11 @@ export async function waitForReady(baseUrl: string, container: string, options: 
 }
 
 /** Waits for the tools container's `/health` (migrations, license upload). */
-export async function waitForToolsHealth(toolsUrl: string, container: string, options: WaitOptions = {}): Promise<WaitResult> {
+export async function waitForToolsHealth(
+  toolsUrl: string,
+  container: string,
+  options: WaitOptions = {},
+): Promise<WaitResult> {
   const r = await pollUntil(`${trim(toolsUrl)}/health`, toolsHealthVerdict, options);
   if (r.ok) return { attempts: r.attempts, elapsedMs: r.elapsedMs };
   throw new Error(
@@ -172,7 +182,9 @@ export async function waitForToolsHealth(toolsUrl: string, container: string, op
 export async function fetchVersion(baseUrl: string, options: ProbeOptions = {}): Promise<string> {
   const v = parseVersion(await probe(`${trim(baseUrl)}/version`, options));
   if (v.ok) return v.version;
-  throw new Error(`QueryPie at ${trim(baseUrl)} did not tell its version on /version (${v.detail}). Check that the URL is the QueryPie web port.`);
+  throw new Error(
+    `QueryPie at ${trim(baseUrl)} did not tell its version on /version (${v.detail}). Check that the URL is the QueryPie web port.`,
+  );
 }
 
 /**
@@ -185,7 +197,8 @@ export async function checkKacApi(
 ): Promise<void> {
   const url = `${trim(baseUrl)}/api/docs/specification/external-v2`;
   const tries: (Record<string, string> | undefined)[] = [undefined];
-  if (options.token) tries.push({ Authorization: `Bearer ${options.token}` }, { Authorization: options.token });
+  if (options.token)
+    tries.push({ Authorization: `Bearer ${options.token}` }, { Authorization: options.token });
   let answer: ProbeAnswer = { error: "not asked" };
   for (const headers of tries) {
     answer = await probe(url, { ...options, timeoutMs: options.timeoutMs ?? 30_000, headers });
@@ -198,7 +211,9 @@ export async function checkKacApi(
       "error" in answer || (answer.status !== 401 && answer.status !== 403)
         ? "Check that QueryPie is ready (/readyz)"
         : "Set the API token (`pulumi config set --secret querypieApiToken <token>`) so the description can be read";
-    throw new Error(`${name} at ${trim(baseUrl)}: could not read /api/docs/specification/external-v2 (${what}). ${hint}, then run \`pulumi up\` again.`);
+    throw new Error(
+      `${name} at ${trim(baseUrl)}: could not read /api/docs/specification/external-v2 (${what}). ${hint}, then run \`pulumi up\` again.`,
+    );
   }
   let spec: unknown;
   try {

@@ -67,7 +67,9 @@ test("the serialised client creates, reads, and reports a 404 as a QueryPieError
   expect(result).toEqual({
     name: "from-a-serialised-closure",
     roles: 1,
-    missing: expect.stringMatching(/^QueryPieError: QueryPie GET \/api\/external\/v2\/kac\/roles\/no-such-role failed: HTTP 404/),
+    missing: expect.stringMatching(
+      /^QueryPieError: QueryPie GET \/api\/external\/v2\/kac\/roles\/no-such-role failed: HTTP 404/,
+    ),
   });
 });
 

@@ -97,13 +97,24 @@ describe("happy paths (every request validated against the vendor file)", () => 
     const { client, server } = await harness();
     const uuid = await client.createCluster(clusterRequest("cluster1"));
     const got = await client.getCluster(uuid);
-    expect(got).toMatchObject({ uuid, name: "cluster1", requestAudit: true, requestAuditTypes: ["create", "delete"] });
+    expect(got).toMatchObject({
+      uuid,
+      name: "cluster1",
+      requestAudit: true,
+      requestAuditTypes: ["create", "delete"],
+    });
     expect(got).not.toHaveProperty("serviceAccountToken");
     expect(got).not.toHaveProperty("certificateAuthority");
     expect(server.store.clusters.get(uuid)?.certificateAuthority).toBe(CA);
 
     const { name, apiUrl, podSessionRecording, requestAudit, tags } = clusterRequest("cluster1");
-    await client.updateCluster(uuid, { name, apiUrl, podSessionRecording, requestAudit: !requestAudit, tags });
+    await client.updateCluster(uuid, {
+      name,
+      apiUrl,
+      podSessionRecording,
+      requestAudit: !requestAudit,
+      tags,
+    });
     expect((await client.getCluster(uuid)).requestAudit).toBe(false);
     expect(server.store.clusters.get(uuid)?.serviceAccountToken).toBe("service-account-token");
 
@@ -120,14 +131,21 @@ describe("happy paths (every request validated against the vendor file)", () => 
     const { client } = await harness();
     const role = await client.createRole({ name: "admin-role", description: "seed 000" });
     const policy = await client.createPolicy({ name: "product-policy" });
-    expect(await client.getRole(role)).toMatchObject({ uuid: role, name: "admin-role", description: "seed 000", policyCount: 0 });
+    expect(await client.getRole(role)).toMatchObject({
+      uuid: role,
+      name: "admin-role",
+      description: "seed 000",
+      policyCount: 0,
+    });
     await client.updateRole(role, { name: "admin-role", description: "changed" });
     expect((await client.getRole(role)).description).toBe("changed");
     expect((await client.listRoles()).map((r) => r.uuid)).toEqual([role]);
     expect((await client.findRoleByName("admin-role"))?.uuid).toBe(role);
 
     await client.addRolePolicies(role, [policy]);
-    expect(await client.listRolePolicies(role)).toMatchObject([{ policyUuid: policy, policyName: "product-policy" }]);
+    expect(await client.listRolePolicies(role)).toMatchObject([
+      { policyUuid: policy, policyName: "product-policy" },
+    ]);
     expect((await client.getRole(role)).policyCount).toBe(1);
     await client.removeRolePolicies(role, [policy]);
     expect(await client.listRolePolicies(role)).toEqual([]);
@@ -184,7 +202,9 @@ describe("happy paths (every request validated against the vendor file)", () => 
     expect(result).toMatchObject({ grantedRoleCount: 1 });
     expect(typeof result.message).toBe("string");
     const roles = await client.listUserRoles(user);
-    expect(roles).toMatchObject([{ roleUuid: role, roleName: "admin-role", expirationDate: expiry.toISOString() }]);
+    expect(roles).toMatchObject([
+      { roleUuid: role, roleName: "admin-role", expirationDate: expiry.toISOString() },
+    ]);
     expect(await client.listAccessibleClusters(user)).toMatchObject([
       { clusterUuid: cluster, clusterName: "cluster1", roleNames: ["admin-role"] },
     ]);
@@ -209,7 +229,9 @@ describe("happy paths (every request validated against the vendor file)", () => 
     await client.deletePolicies([policy]);
     await client.deleteRoles([role]);
     await client.deleteCluster(cluster);
-    expect([server.store.clusters.size, server.store.roles.size, server.store.policies.size]).toEqual([0, 0, 0]);
+    expect([server.store.clusters.size, server.store.roles.size, server.store.policies.size]).toEqual([
+      0, 0, 0,
+    ]);
   });
 
   test("empty id lists send nothing", async () => {
@@ -254,7 +276,13 @@ describe("auth", () => {
     const { server } = await harness();
     const client = new QueryPieClient({ baseUrl: server.url, token: "not-the-token", sleep: async () => {} });
     const e = await caught(() => client.listRoles());
-    expect(e).toMatchObject({ kind: "http", status: 401, method: "GET", path: `${API}/kac/roles`, attempts: 1 });
+    expect(e).toMatchObject({
+      kind: "http",
+      status: 401,
+      method: "GET",
+      path: `${API}/kac/roles`,
+      attempts: 1,
+    });
     expect(e.message).toBe(
       `QueryPie GET ${API}/kac/roles failed: HTTP 401 QPS-TEST-401: Invalid or missing API token (sent as "Bearer <token>" and as the bare token). ` +
         "The API token was rejected: create a new API token in QueryPie (Administrator > General > System > API Token) and set it with `pulumi config set --secret querypieApiToken <token>`.",
@@ -276,9 +304,16 @@ describe("errors and retries", () => {
   test("404 is a QueryPieError with status, path and advice, not retried; missingOk makes deletes idempotent", async () => {
     const { client, server } = await harness();
     const e = await caught(() => client.getRole("no-such-role"));
-    expect(e).toMatchObject({ kind: "http", status: 404, code: "QPS-TEST-404", path: `${API}/kac/roles/no-such-role` });
+    expect(e).toMatchObject({
+      kind: "http",
+      status: 404,
+      code: "QPS-TEST-404",
+      path: `${API}/kac/roles/no-such-role`,
+    });
     expect(e.notFound).toBe(true);
-    expect(e.message).toMatch(/HTTP 404 QPS-TEST-404: role no-such-role not found\. The object does not exist/);
+    expect(e.message).toMatch(
+      /HTTP 404 QPS-TEST-404: role no-such-role not found\. The object does not exist/,
+    );
     expect(server.requests.length).toBe(1);
     await client.deleteCluster("gone", { missingOk: true });
     await client.deleteRoles(["gone"], { missingOk: true });
@@ -298,11 +333,16 @@ describe("errors and retries", () => {
     const { client } = await harness();
     await client.createRole({ name: "admin-role" });
     const e = await caught(() => client.createRole({ name: "admin-role" }));
-    expect(e.message).toMatch(/HTTP 400 QPS-TEST-400: a role named "admin-role" already exists .*QueryPie rejected the request as invalid/);
+    expect(e.message).toMatch(
+      /HTTP 400 QPS-TEST-400: a role named "admin-role" already exists .*QueryPie rejected the request as invalid/,
+    );
   });
 
   test("5xx twice, then success: three tries with exponential backoff and jitter", async () => {
-    const { client, server, sleeps, events } = await harness({}, { retry: { baseDelayMs: 100, maxDelayMs: 10_000 } });
+    const { client, server, sleeps, events } = await harness(
+      {},
+      { retry: { baseDelayMs: 100, maxDelayMs: 10_000 } },
+    );
     server.inject({ status: 503, times: 1 });
     server.inject({ status: 500, times: 1 });
     expect(await client.listRoles()).toEqual([]);
@@ -311,7 +351,14 @@ describe("errors and retries", () => {
     expect(sleeps).toEqual([75, 150]);
     expect(events).toEqual([
       { type: "retry", method: "GET", path: `${API}/kac/roles`, attempt: 1, delayMs: 75, reason: "HTTP 503" },
-      { type: "retry", method: "GET", path: `${API}/kac/roles`, attempt: 2, delayMs: 150, reason: "HTTP 500" },
+      {
+        type: "retry",
+        method: "GET",
+        path: `${API}/kac/roles`,
+        attempt: 2,
+        delayMs: 150,
+        reason: "HTTP 500",
+      },
     ]);
   });
 
@@ -320,7 +367,9 @@ describe("errors and retries", () => {
     server.inject({ status: 502, times: Infinity });
     const e = await caught(() => client.createPolicy({ name: "p" }));
     expect(e).toMatchObject({ status: 502, attempts: 4 });
-    expect(e.message).toMatch(/HTTP 502.*QueryPie failed internally after 4 attempts: read the app container's logs/);
+    expect(e.message).toMatch(
+      /HTTP 502.*QueryPie failed internally after 4 attempts: read the app container's logs/,
+    );
     expect(sleeps.length).toBe(3);
     expect(server.requests.length).toBe(4);
   });
@@ -330,7 +379,11 @@ describe("errors and retries", () => {
       const out: number[] = [];
       const h = await harness(
         {},
-        { random: () => random, sleep: async (ms) => void out.push(ms), retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 4000 } },
+        {
+          random: () => random,
+          sleep: async (ms) => void out.push(ms),
+          retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 4000 },
+        },
       );
       h.server.inject({ status: 500, times: Infinity });
       await caught(() => h.client.listRoles());
@@ -380,7 +433,9 @@ describe("errors and retries", () => {
     server.inject({ drop: true, times: Infinity });
     const e = await caught(() => client.listPolicies());
     expect(e).toMatchObject({ kind: "network", attempts: 3 });
-    expect(e.message).toMatch(/failed: no connection \(.+\)\. QueryPie could not be reached after 3 attempts at http:\/\/127\.0\.0\.1:\d+: check that the app container is running/);
+    expect(e.message).toMatch(
+      /failed: no connection \(.+\)\. QueryPie could not be reached after 3 attempts at http:\/\/127\.0\.0\.1:\d+: check that the app container is running/,
+    );
   });
 
   test("nothing listening: a connection error naming the base URL", async () => {
@@ -388,7 +443,12 @@ describe("errors and retries", () => {
     const url = s.url;
     await s.close();
     server = undefined;
-    const client = new QueryPieClient({ baseUrl: url, token: "t", retry: { attempts: 2 }, sleep: async () => {} });
+    const client = new QueryPieClient({
+      baseUrl: url,
+      token: "t",
+      retry: { attempts: 2 },
+      sleep: async () => {},
+    });
     const e = await caught(() => client.listRoles());
     expect(e.kind).toBe("network");
     expect(e.message).toContain(`ECONNREFUSED`);
@@ -400,14 +460,20 @@ describe("errors and retries", () => {
     server.inject({ path: `${API}/kac/roles`, status: 200, body: [{ uuid: "x" }] });
     const e = await caught(() => client.listRoles());
     expect(e.kind).toBe("invalid-response");
-    expect(e.message).toMatch(/unusable answer \(expected a JSON object\)\. The answer does not have the shape the vendor OpenAPI file \(11\.4\.1\) describes/);
+    expect(e.message).toMatch(
+      /unusable answer \(expected a JSON object\)\. The answer does not have the shape the vendor OpenAPI file \(11\.4\.1\) describes/,
+    );
     server.inject({ path: `${API}/kac/roles`, method: "POST", status: 201, body: "not json" });
     expect((await caught(() => client.createRole({ name: "r" }))).message).toContain("the body is not JSON");
   });
 
   test("constructor refuses a missing token or a non-URL base, without echoing the token", () => {
-    expect(() => new QueryPieClient({ baseUrl: "127.0.0.1:8000", token: "t" })).toThrow(/is not an http\(s\) URL/);
-    expect(() => new QueryPieClient({ baseUrl: "http://127.0.0.1:8000", token: "" })).toThrow(/API token is empty/);
+    expect(() => new QueryPieClient({ baseUrl: "127.0.0.1:8000", token: "t" })).toThrow(
+      /is not an http\(s\) URL/,
+    );
+    expect(() => new QueryPieClient({ baseUrl: "http://127.0.0.1:8000", token: "" })).toThrow(
+      /API token is empty/,
+    );
   });
 });
 
@@ -416,7 +482,9 @@ describe("paging and find-by-name", () => {
     const { client, server } = await harness({}, { pageSize: 3 });
     for (let i = 0; i < 7; i++) await client.createRole({ name: `role-${i}` });
     server.resetCounts();
-    expect((await client.listRoles()).map((r) => r.name)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `role-${i}`));
+    expect((await client.listRoles()).map((r) => r.name)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((i) => `role-${i}`),
+    );
     expect(server.requests.map((r) => r.query)).toEqual([
       "?pageNumber=0&pageSize=3",
       "?pageNumber=1&pageSize=3",
@@ -442,7 +510,9 @@ describe("paging and find-by-name", () => {
     const { client, server } = await harness({}, { pageSize: 1, maxPages: 2 });
     for (const n of ["a", "b", "c"]) await client.createRole({ name: n });
     server.resetCounts();
-    expect((await caught(() => client.listRoles())).message).toContain("more than 2 pages of 1; raise maxPages");
+    expect((await caught(() => client.listRoles())).message).toContain(
+      "more than 2 pages of 1; raise maxPages",
+    );
   });
 
   test("find-by-name matches exactly and refuses to guess between duplicates", async () => {
@@ -452,7 +522,9 @@ describe("paging and find-by-name", () => {
     await client.createPolicy({ name: "P" });
     const e = await caught(() => client.findPolicyByName("p"));
     expect(e.kind).toBe("ambiguous");
-    expect(e.message).toMatch(/more than one match \(2 policies named "p": [0-9a-f-]+, [0-9a-f-]+\)\. The lab finds its objects by name/);
+    expect(e.message).toMatch(
+      /more than one match \(2 policies named "p": [0-9a-f-]+, [0-9a-f-]+\)\. The lab finds its objects by name/,
+    );
     expect((await client.findPolicyByName("P"))?.name).toBe("P");
     expect(await client.findPolicyByName("p ")).toBeUndefined();
   });
@@ -476,24 +548,42 @@ describe("the token never leaks", () => {
   test("no error, in message, stack, properties, util.inspect or JSON, contains the token", async () => {
     const { server } = await harness({ acceptAuth: "bare" });
     const token = server.token;
-    const client = new QueryPieClient({ ...server.connection(), timeoutMs: 60, retry: { attempts: 2 }, sleep: async () => {} });
+    const client = new QueryPieClient({
+      ...server.connection(),
+      timeoutMs: 60,
+      retry: { attempts: 2 },
+      sleep: async () => {},
+    });
     const errors: QueryPieError[] = [];
     errors.push(await caught(() => client.getRole("missing")));
-    server.inject({ status: 500, times: 2, body: { error: { code: "QPS-1", message: `bad token ${token} here` } } });
+    server.inject({
+      status: 500,
+      times: 2,
+      body: { error: { code: "QPS-1", message: `bad token ${token} here` } },
+    });
     errors.push(await caught(() => client.listRoles()));
     server.inject({ status: 401, times: 2, body: `Authorization: Bearer ${token} refused` });
-    errors.push(await caught(() => new QueryPieClient({ ...server!.connection(), sleep: async () => {} }).listRoles()));
+    errors.push(
+      await caught(() => new QueryPieClient({ ...server!.connection(), sleep: async () => {} }).listRoles()),
+    );
     server.inject({ delayMs: 200, times: 2 });
     errors.push(await caught(() => client.listRoles()));
     server.inject({ drop: true, times: 2 });
     errors.push(await caught(() => client.listRoles()));
-    errors.push(await caught(() => new QueryPieClient({ baseUrl: server!.url, token: `wrong-${token}` }).listRoles()));
+    errors.push(
+      await caught(() => new QueryPieClient({ baseUrl: server!.url, token: `wrong-${token}` }).listRoles()),
+    );
 
     expect(errors.map((e) => e.kind)).toEqual(["http", "http", "http", "timeout", "network", "http"]);
     expect(errors[1].message).toContain("bad token <redacted> here");
     expect(errors[2].message).toContain("Authorization: Bearer <redacted> refused");
     for (const e of errors) {
-      for (const text of [e.message, String(e.stack), inspect(e, { showHidden: true, depth: Infinity }), JSON.stringify(e)]) {
+      for (const text of [
+        e.message,
+        String(e.stack),
+        inspect(e, { showHidden: true, depth: Infinity }),
+        JSON.stringify(e),
+      ]) {
         expect(text).not.toContain(token);
       }
     }

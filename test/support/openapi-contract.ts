@@ -49,8 +49,7 @@ export interface RouteMatch {
 }
 
 export type RouteLookup =
-  | { ok: true; match: RouteMatch }
-  | { ok: false; reason: "no-path" | "no-method"; allowed: string[] };
+  { ok: true; match: RouteMatch } | { ok: false; reason: "no-path" | "no-method"; allowed: string[] };
 
 export interface IncomingRequestFacts {
   method: string;
@@ -114,8 +113,14 @@ export class OpenApiContract {
     addFormats(this.ajv);
     this.ajv.addFormat("string", true); // the vendor file says `format: "string"` in places
     const components = (spec.components ?? {}) as Json;
-    this.ajv.addSchema({ $id: "vendor-response", components: toJsonSchema(components, "vendor-response", false) });
-    this.ajv.addSchema({ $id: "vendor-request", components: toJsonSchema(components, "vendor-request", strict) });
+    this.ajv.addSchema({
+      $id: "vendor-response",
+      components: toJsonSchema(components, "vendor-response", false),
+    });
+    this.ajv.addSchema({
+      $id: "vendor-request",
+      components: toJsonSchema(components, "vendor-request", strict),
+    });
 
     for (const [template, item] of Object.entries(spec.paths as Record<string, Json>)) {
       if (!include(template)) continue;
@@ -130,7 +135,8 @@ export class OpenApiContract {
           parameters: [...shared, ...((op.parameters ?? []) as Parameter[])],
           responses: new Map(),
         };
-        const body = op.requestBody as { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
+        const body = op.requestBody as
+          { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
         const bodySchema = body?.content?.["application/json"]?.schema;
         if (bodySchema) {
           operation.requestBody = {
@@ -139,7 +145,8 @@ export class OpenApiContract {
           };
         }
         for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
-          const schema = (r.content as Record<string, { schema?: unknown }> | undefined)?.["application/json"]?.schema;
+          const schema = (r.content as Record<string, { schema?: unknown }> | undefined)?.["application/json"]
+            ?.schema;
           operation.responses.set(Number(status), {
             validate: schema ? this.lazy(toJsonSchema(schema, "vendor-response", false) as Json) : undefined,
           });
@@ -197,18 +204,22 @@ export class OpenApiContract {
     for (const name of new Set(req.query.keys())) {
       const p = declared.get(name);
       if (!p) {
-        problems.push(`query parameter "${name}" is not declared (declared: ${[...declared.keys()].join(", ") || "none"})`);
+        problems.push(
+          `query parameter "${name}" is not declared (declared: ${[...declared.keys()].join(", ") || "none"})`,
+        );
         continue;
       }
       const values = req.query.getAll(name);
-      if (values.length > 1 && p.schema?.type !== "array") problems.push(`query parameter "${name}" is repeated`);
+      if (values.length > 1 && p.schema?.type !== "array")
+        problems.push(`query parameter "${name}" is repeated`);
       for (const v of values) {
         const bad = checkScalar(v, p.schema?.type === "array" ? p.schema.items : p.schema);
         if (bad) problems.push(`query parameter "${name}"=${JSON.stringify(v)} ${bad}`);
       }
     }
     for (const p of declared.values()) {
-      if (p.required && !req.query.has(p.name)) problems.push(`required query parameter "${p.name}" is missing`);
+      if (p.required && !req.query.has(p.name))
+        problems.push(`required query parameter "${p.name}" is missing`);
     }
     const hasBody = req.body.trim() !== "";
     if (!op.requestBody) {
@@ -229,15 +240,18 @@ export class OpenApiContract {
       problems.push("the request body is not valid JSON");
       return problems;
     }
-    if (!op.requestBody.validate(parsed)) problems.push(...formatAjvErrors("request body", op.requestBody.validate));
+    if (!op.requestBody.validate(parsed))
+      problems.push(...formatAjvErrors("request body", op.requestBody.validate));
     return problems;
   }
 
   /** Whether an answer is one the vendor file declares for the operation. */
   checkResponse(op: Operation, status: number, body: string): string[] {
     const declared = op.responses.get(status);
-    if (!declared) return [`status ${status} is not declared (declared: ${[...op.responses.keys()].join(", ")})`];
-    if (!declared.validate) return body.trim() === "" ? [] : [`status ${status} declares no body, but one was sent`];
+    if (!declared)
+      return [`status ${status} is not declared (declared: ${[...op.responses.keys()].join(", ")})`];
+    if (!declared.validate)
+      return body.trim() === "" ? [] : [`status ${status} declares no body, but one was sent`];
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -271,7 +285,10 @@ export function matchTemplate(template: string, concrete: string): Record<string
   return params;
 }
 
-function checkScalar(value: string, schema: { type?: string; format?: string } | undefined): string | undefined {
+function checkScalar(
+  value: string,
+  schema: { type?: string; format?: string } | undefined,
+): string | undefined {
   switch (schema?.type) {
     case "integer": {
       if (!/^-?\d+$/.test(value)) return "is not an integer";

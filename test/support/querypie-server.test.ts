@@ -62,12 +62,42 @@ describe("contract checks on requests (each mismatch answers 400 and is recorded
   });
 
   test.each([
-    ["a missing required field", "POST", `${API}/kac/roles`, { description: "no name" }, /required property 'name'/],
+    [
+      "a missing required field",
+      "POST",
+      `${API}/kac/roles`,
+      { description: "no name" },
+      /required property 'name'/,
+    ],
     ["a field of the wrong type", "POST", `${API}/kac/roles`, { name: 5 }, /\/name must be string/],
-    ["an unknown field", "POST", `${API}/kac/roles`, { name: "r", color: "red" }, /additional properties \("color"\)/],
-    ["a bad enum value", "POST", `${API}/kac/clusters`, { ...validCluster, requestAuditTypes: ["get", "read"] }, /requestAuditTypes\/1 must be equal to one of the allowed values/],
-    ["a bad date-time", "POST", `${API}/kac/access-controls/users/u/roles`, { roleUuids: ["r"], expirationDate: "2026-12-31" }, /expirationDate must match format "date-time"/],
-    ["a missing required body", "DELETE", `${API}/kac/roles`, undefined, /required JSON request body is missing/],
+    [
+      "an unknown field",
+      "POST",
+      `${API}/kac/roles`,
+      { name: "r", color: "red" },
+      /additional properties \("color"\)/,
+    ],
+    [
+      "a bad enum value",
+      "POST",
+      `${API}/kac/clusters`,
+      { ...validCluster, requestAuditTypes: ["get", "read"] },
+      /requestAuditTypes\/1 must be equal to one of the allowed values/,
+    ],
+    [
+      "a bad date-time",
+      "POST",
+      `${API}/kac/access-controls/users/u/roles`,
+      { roleUuids: ["r"], expirationDate: "2026-12-31" },
+      /expirationDate must match format "date-time"/,
+    ],
+    [
+      "a missing required body",
+      "DELETE",
+      `${API}/kac/roles`,
+      undefined,
+      /required JSON request body is missing/,
+    ],
     ["a body where none is declared", "DELETE", `${API}/kac/clusters/abc`, "{}", /takes no request body/],
     ["invalid JSON", "POST", `${API}/kac/roles`, "{name:", /not valid JSON/],
   ])("%s is caught", async (_what, method, path, body, problem) => {
@@ -80,8 +110,16 @@ describe("contract checks on requests (each mismatch answers 400 and is recorded
   });
 
   test.each([
-    ["an undeclared query parameter", `${API}/kac/roles?pageSize=10&name=x`, /query parameter "name" is not declared/],
-    ["a non-integer pageNumber", `${API}/kac/roles?pageNumber=first&pageSize=10`, /"pageNumber"="first" is not an integer/],
+    [
+      "an undeclared query parameter",
+      `${API}/kac/roles?pageSize=10&name=x`,
+      /query parameter "name" is not declared/,
+    ],
+    [
+      "a non-integer pageNumber",
+      `${API}/kac/roles?pageNumber=first&pageSize=10`,
+      /"pageNumber"="first" is not an integer/,
+    ],
     ["an int32 overflow", `${API}/kac/roles?pageNumber=0&pageSize=99999999999`, /out of int32 range/],
     ["a path the vendor file lacks", `${API}/kac/rolez`, /no such path in the vendor file/],
   ])("%s is caught", async (_what, path, problem) => {
@@ -94,13 +132,17 @@ describe("contract checks on requests (each mismatch answers 400 and is recorded
   test("a method the path does not declare is caught, naming the declared ones", async () => {
     await start();
     expect((await call("PATCH", `${API}/kac/roles`, { name: "r" })).status).toBe(400);
-    expect(server.takeViolations()[0].problems).toEqual(["method not declared for this path (declared: GET, POST, DELETE)"]);
+    expect(server.takeViolations()[0].problems).toEqual([
+      "method not declared for this path (declared: GET, POST, DELETE)",
+    ]);
   });
 
   test("a JSON body sent as text/plain is caught", async () => {
     await start();
     await call("POST", `${API}/kac/roles`, JSON.stringify({ name: "r" }), { "Content-Type": "text/plain" });
-    expect(server.takeViolations()[0].problems).toEqual(['Content-Type is "text/plain", expected application/json']);
+    expect(server.takeViolations()[0].problems).toEqual([
+      'Content-Type is "text/plain", expected application/json',
+    ]);
   });
 
   test("a missing Authorization header answers 401 and is recorded", async () => {
@@ -118,7 +160,9 @@ describe("contract checks on requests (each mismatch answers 400 and is recorded
 
   test("a well-formed request records nothing", async () => {
     await start();
-    expect((await call("POST", `${API}/kac/roles`, { name: "admin-role", description: "d" })).status).toBe(201);
+    expect((await call("POST", `${API}/kac/roles`, { name: "admin-role", description: "d" })).status).toBe(
+      201,
+    );
     server.expectNoViolations();
   });
 
@@ -147,10 +191,31 @@ describe("contract checks on answers (the fake stays honest)", () => {
   };
 
   test.each([
-    ["an undeclared status", "POST", `${API}/kac/clusters`, 201, '{"uuid":"u"}', /status 201 is not declared/],
+    [
+      "an undeclared status",
+      "POST",
+      `${API}/kac/clusters`,
+      201,
+      '{"uuid":"u"}',
+      /status 201 is not declared/,
+    ],
     ["a body where none is declared", "PUT", `${API}/kac/clusters/x`, 200, '{"ok":true}', /declares no body/],
-    ["a missing required field", "GET", `${API}/kac/roles/x/policies`, 200, '[{"policyUuid":"p"}]', /required property 'policyName'/],
-    ["paged where a bare array is declared", "GET", `${API}/kac/policies/x/versions`, 200, '{"items":[],"paging":{}}', /must be array/],
+    [
+      "a missing required field",
+      "GET",
+      `${API}/kac/roles/x/policies`,
+      200,
+      '[{"policyUuid":"p"}]',
+      /required property 'policyName'/,
+    ],
+    [
+      "paged where a bare array is declared",
+      "GET",
+      `${API}/kac/policies/x/versions`,
+      200,
+      '{"items":[],"paging":{}}',
+      /must be array/,
+    ],
   ])("%s is a violation", (_what, method, path, status, body, problem) => {
     expect(contract.checkResponse(op(method, path), status, body).join("\n")).toMatch(problem);
   });
@@ -174,7 +239,9 @@ describe("behaviour", () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     expect(await (await fetch(`${server.url}/version`)).json()).toEqual({ version: "11.4.1" });
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    const spec = (await (await fetch(`${server.url}/api/docs/specification/external-v2`)).json()) as { paths: object };
+    const spec = (await (await fetch(`${server.url}/api/docs/specification/external-v2`)).json()) as {
+      paths: object;
+    };
     expect(Object.keys(spec.paths)).toContain(`${API}/kac/clusters`);
   });
 
@@ -187,15 +254,22 @@ describe("behaviour", () => {
   ] as const)("acceptAuth %s with the %s token answers %i", async (mode, form, status) => {
     await start({ acceptAuth: mode });
     const auth = form === "Bearer" ? `Bearer ${server.token}` : server.token;
-    const res = await call("GET", `${API}/kac/roles?pageNumber=0&pageSize=5`, undefined, { Authorization: auth });
+    const res = await call("GET", `${API}/kac/roles?pageNumber=0&pageSize=5`, undefined, {
+      Authorization: auth,
+    });
     expect(res.status).toBe(status);
     server.expectNoViolations();
   });
 
   test("a wrong token answers 401 with QueryPie's error shape and is no contract violation", async () => {
     await start();
-    const res = await call("GET", `${API}/kac/roles?pageNumber=0&pageSize=5`, undefined, { Authorization: "Bearer nope" });
-    expect(res).toMatchObject({ status: 401, body: { error: { status: 401, path: `GET ${API}/kac/roles` } } });
+    const res = await call("GET", `${API}/kac/roles?pageNumber=0&pageSize=5`, undefined, {
+      Authorization: "Bearer nope",
+    });
+    expect(res).toMatchObject({
+      status: 401,
+      body: { error: { status: 401, path: `GET ${API}/kac/roles` } },
+    });
     server.expectNoViolations();
   });
 
@@ -239,15 +313,22 @@ describe("behaviour", () => {
 
   test("accessible clusters follow live grants -> roles -> policies -> `cluster:<glob>` resources", async () => {
     await start();
-    for (const name of ["cluster1", "cluster2", "other"]) await call("POST", `${API}/kac/clusters`, { ...validCluster, name });
+    for (const name of ["cluster1", "cluster2", "other"])
+      await call("POST", `${API}/kac/clusters`, { ...validCluster, name });
     const role = (await call("POST", `${API}/kac/roles`, { name: "admin-role" })).body as { uuid: string };
     const policy = (await call("POST", `${API}/kac/policies`, { name: "p" })).body as { uuid: string };
-    const content = "apiVersion: kubernetes.rbac.querypie.com/v1\nkind: KacPolicy\nspec:\n  allow:\n    resources: ['cluster:cluster*']\n";
+    const content =
+      "apiVersion: kubernetes.rbac.querypie.com/v1\nkind: KacPolicy\nspec:\n  allow:\n    resources: ['cluster:cluster*']\n";
     expect((await call("PUT", `${API}/kac/policies/${policy.uuid}/content`, { content })).status).toBe(204);
     await call("POST", `${API}/kac/roles/${role.uuid}/policies`, { policyUuids: [policy.uuid] });
-    const grant = await call("POST", `${API}/kac/access-controls/users/${server.admin.uuid}/roles`, { roleUuids: [role.uuid] });
+    const grant = await call("POST", `${API}/kac/access-controls/users/${server.admin.uuid}/roles`, {
+      roleUuids: [role.uuid],
+    });
     expect(grant).toMatchObject({ status: 201, body: { grantedRoleCount: 1 } });
-    const res = await call("GET", `${API}/kac/access-controls/users/${server.admin.uuid}/accessible-clusters?pageNumber=0&pageSize=10`);
+    const res = await call(
+      "GET",
+      `${API}/kac/access-controls/users/${server.admin.uuid}/accessible-clusters?pageNumber=0&pageSize=10`,
+    );
     const items = (res.body as { items: { clusterName: string; roleNames: string[] }[] }).items;
     expect(items.map((i) => i.clusterName)).toEqual(["cluster1", "cluster2"]);
     expect(items[0].roleNames).toEqual(["admin-role"]);
@@ -278,8 +359,15 @@ describe("failure injection and counts", () => {
 
   test("an injected body and headers are sent as given", async () => {
     await start();
-    server.inject({ path: /\/kac\/roles$/, status: 429, headers: { "Retry-After": "7" }, body: { error: { code: "QPS-X" } } });
-    const res = await fetch(`${server.url}${API}/kac/roles?pageNumber=0&pageSize=1`, { headers: { Authorization: server.token } });
+    server.inject({
+      path: /\/kac\/roles$/,
+      status: 429,
+      headers: { "Retry-After": "7" },
+      body: { error: { code: "QPS-X" } },
+    });
+    const res = await fetch(`${server.url}${API}/kac/roles?pageNumber=0&pageSize=1`, {
+      headers: { Authorization: server.token },
+    });
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("7");
     expect(await res.json()).toEqual({ error: { code: "QPS-X" } });

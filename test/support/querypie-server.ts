@@ -136,7 +136,12 @@ export class QueryPieTestServer {
     const s = new QueryPieTestServer(options);
     s.server = createServer((req, res) => {
       s.serve(req, res).catch((e: unknown) => {
-        s.violations.push({ kind: "response", method: req.method ?? "?", path: req.url ?? "?", problems: [`test server crashed: ${String(e)}`] });
+        s.violations.push({
+          kind: "response",
+          method: req.method ?? "?",
+          path: req.url ?? "?",
+          problems: [`test server crashed: ${String(e)}`],
+        });
         if (!res.headersSent) res.writeHead(500).end();
       });
     });
@@ -180,9 +185,12 @@ export class QueryPieTestServer {
   expectNoViolations(): void {
     if (this.violations.length === 0) return;
     const lines = this.violations.map(
-      (v) => `- [${v.kind}] ${v.method} ${v.path}${v.operationId ? ` (${v.operationId})` : ""}: ${v.problems.join("; ")}`,
+      (v) =>
+        `- [${v.kind}] ${v.method} ${v.path}${v.operationId ? ` (${v.operationId})` : ""}: ${v.problems.join("; ")}`,
     );
-    throw new Error(`QueryPie test server recorded ${this.violations.length} violation(s) of the vendor contract:\n${lines.join("\n")}`);
+    throw new Error(
+      `QueryPie test server recorded ${this.violations.length} violation(s) of the vendor contract:\n${lines.join("\n")}`,
+    );
   }
 
   /** Returns the violations recorded so far and forgets them (for tests that provoke them). */
@@ -217,7 +225,9 @@ export class QueryPieTestServer {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
-    const lookup = url.pathname.startsWith("/api/external/") ? this.contract.lookup(method, url.pathname) : undefined;
+    const lookup = url.pathname.startsWith("/api/external/")
+      ? this.contract.lookup(method, url.pathname)
+      : undefined;
     const match = lookup?.ok ? lookup.match : undefined;
     const record: RecordedRequest = {
       method,
@@ -253,9 +263,20 @@ export class QueryPieTestServer {
     }
     if (record.auth === "missing") problems.push("the Authorization header is missing");
     if (problems.length > 0) {
-      this.violations.push({ kind: "request", method, path: url.pathname, operationId: match?.operation.operationId, problems });
+      this.violations.push({
+        kind: "request",
+        method,
+        path: url.pathname,
+        operationId: match?.operation.operationId,
+        problems,
+      });
     }
-    if (match && (this.options.requirePageSize ?? true) && hasParam(match, "pageSize") && !url.searchParams.has("pageSize")) {
+    if (
+      match &&
+      (this.options.requirePageSize ?? true) &&
+      hasParam(match, "pageSize") &&
+      !url.searchParams.has("pageSize")
+    ) {
       this.violations.push({
         kind: "lab-rule",
         method,
@@ -270,7 +291,12 @@ export class QueryPieTestServer {
 
     // 3. Auth, then the contract verdict, then the handler.
     if (record.auth === "missing" || record.auth === "wrong") {
-      return this.answer(res, record, 401, errorBody(401, "Invalid or missing API token", method, url.pathname));
+      return this.answer(
+        res,
+        record,
+        401,
+        errorBody(401, "Invalid or missing API token", method, url.pathname),
+      );
     }
     if (problems.length > 0 || !match) {
       return this.answer(res, record, 400, errorBody(400, problems.join("; "), method, url.pathname));
@@ -294,19 +320,44 @@ export class QueryPieTestServer {
     const text = payload === undefined ? "" : JSON.stringify(payload);
     const responseProblems = this.contract.checkResponse(match.operation, status, text);
     if (responseProblems.length > 0) {
-      this.violations.push({ kind: "response", method, path: url.pathname, operationId: match.operation.operationId, problems: responseProblems });
+      this.violations.push({
+        kind: "response",
+        method,
+        path: url.pathname,
+        operationId: match.operation.operationId,
+        problems: responseProblems,
+      });
     }
     this.answer(res, record, status, text);
   }
 
   /** Readiness, version, tools health and the served spec: no auth. */
-  private async serveOther(req: IncomingMessage, res: ServerResponse, method: string, path: string, record: RecordedRequest) {
+  private async serveOther(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    record: RecordedRequest,
+  ) {
     if (await this.applyInjection(req, res, method, path, undefined, record)) return;
-    if (method === "GET" && path === "/readyz") return this.answer(res, record, this.ready ? 200 : 503, this.ready ? "OK" : "NOT READY", "text/plain");
-    if (method === "GET" && path === "/version") return this.answer(res, record, 200, JSON.stringify({ version: this.options.version ?? "11.4.1" }));
-    if (method === "GET" && path === "/health") return this.answer(res, record, this.toolsHealthy ? 200 : 503, JSON.stringify({ status: this.toolsHealthy ? "UP" : "DOWN" }));
+    if (method === "GET" && path === "/readyz")
+      return this.answer(res, record, this.ready ? 200 : 503, this.ready ? "OK" : "NOT READY", "text/plain");
+    if (method === "GET" && path === "/version")
+      return this.answer(res, record, 200, JSON.stringify({ version: this.options.version ?? "11.4.1" }));
+    if (method === "GET" && path === "/health")
+      return this.answer(
+        res,
+        record,
+        this.toolsHealthy ? 200 : 503,
+        JSON.stringify({ status: this.toolsHealthy ? "UP" : "DOWN" }),
+      );
     if (method === "GET" && path === SPEC_PATH) return this.answer(res, record, 200, this.specText);
-    this.violations.push({ kind: "request", method, path, problems: ["not an API path, nor /readyz, /version, /health or the spec"] });
+    this.violations.push({
+      kind: "request",
+      method,
+      path,
+      problems: ["not an API path, nor /readyz, /version, /health or the spec"],
+    });
     return this.answer(res, record, 404, errorBody(404, "Not Found", method, path));
   }
 
@@ -322,7 +373,10 @@ export class QueryPieTestServer {
       (r) =>
         r.times > 0 &&
         (!r.method || r.method.toUpperCase() === method) &&
-        (!r.path || (r.path instanceof RegExp ? r.path.test(path) : r.path === path || r.path === match?.operation.template)),
+        (!r.path ||
+          (r.path instanceof RegExp
+            ? r.path.test(path)
+            : r.path === path || r.path === match?.operation.template)),
     );
     if (!rule) return false;
     rule.times--;
@@ -372,7 +426,13 @@ function hasParam(match: RouteMatch, name: string): boolean {
 }
 
 /** QueryPie's error shape: `{"error":{"code","message","path","status"}}`. */
-export function errorBody(status: number, message: string, method: string, path: string, code = `QPS-TEST-${status}`) {
+export function errorBody(
+  status: number,
+  message: string,
+  method: string,
+  path: string,
+  code = `QPS-TEST-${status}`,
+) {
   return { error: { code, message, path: `${method} ${path}`, status } };
 }
 

@@ -134,7 +134,11 @@ export class QueryPieStore {
       maxPageSize: options.maxPageSize ?? 100,
       now: options.now ?? (() => new Date()),
     };
-    this.admin = this.addUser({ loginId: "qp-admin", name: "QueryPie Admin", email: "qp-admin@querypie.local" });
+    this.admin = this.addUser({
+      loginId: "qp-admin",
+      name: "QueryPie Admin",
+      email: "qp-admin@querypie.local",
+    });
   }
 
   /** Adds an active user (qp-admin is seeded). */
@@ -154,8 +158,12 @@ export class QueryPieStore {
     return {
       "list-kube-clusters": ({ query }) => this.page(query, [...this.clusters.values()].map(clusterSummary)),
       "create-kube-cluster": ({ body, caller }) => this.createCluster(body as Body, caller),
-      "get-kube-cluster": ({ params }) => ({ status: 200, body: clusterDetail(this.cluster(params.clusterUuid)) }),
-      "update-kube-cluster": ({ params, body, caller }) => this.updateCluster(params.clusterUuid, body as Body, caller),
+      "get-kube-cluster": ({ params }) => ({
+        status: 200,
+        body: clusterDetail(this.cluster(params.clusterUuid)),
+      }),
+      "update-kube-cluster": ({ params, body, caller }) =>
+        this.updateCluster(params.clusterUuid, body as Body, caller),
       "delete-kube-cluster": ({ params }) => {
         this.cluster(params.clusterUuid);
         this.clusters.delete(params.clusterUuid);
@@ -180,7 +188,13 @@ export class QueryPieStore {
         this.role(params.roleUuid);
         const items = [...this.linksOf(params.roleUuid)].map(([policyUuid, assignedAt]) => {
           const p = this.policy(policyUuid);
-          return { policyUuid, policyName: p.name, policyDescription: p.description, version: current(p).version, assignedAt };
+          return {
+            policyUuid,
+            policyName: p.name,
+            policyDescription: p.description,
+            version: current(p).version,
+            assignedAt,
+          };
         });
         return { status: 200, body: items };
       },
@@ -204,7 +218,9 @@ export class QueryPieStore {
           const grant = g.get(role.uuid);
           const user = this.users.get(userUuid);
           if (!grant || !user) return [];
-          return [{ userUuid, userName: user.name, email: user.email, userType: "USER", ...pickGrant(grant) }];
+          return [
+            { userUuid, userName: user.name, email: user.email, userType: "USER", ...pickGrant(grant) },
+          ];
         });
         return this.page(query, rows);
       },
@@ -250,7 +266,8 @@ export class QueryPieStore {
         const source = this.policy(params.policyUuid);
         return this.createPolicy(body as Body, caller, current(source).content);
       },
-      "delete-kac-policies": ({ body }) => this.deletePolicies((body as { policyUuids: string[] }).policyUuids),
+      "delete-kac-policies": ({ body }) =>
+        this.deletePolicies((body as { policyUuids: string[] }).policyUuids),
       "list-kac-policy-versions": ({ params }) => {
         const p = this.policy(params.policyUuid);
         const last = p.versions.length - 1;
@@ -306,7 +323,10 @@ export class QueryPieStore {
           uuid: r.uuid,
           name: r.name,
           description: r.description,
-          assignedPolicies: [...this.linksOf(r.uuid).keys()].map((u) => ({ uuid: u, name: this.policy(u).name })),
+          assignedPolicies: [...this.linksOf(r.uuid).keys()].map((u) => ({
+            uuid: u,
+            name: this.policy(u).name,
+          })),
         }));
         return { status: 200, body: rows };
       },
@@ -360,7 +380,8 @@ export class QueryPieStore {
     c.podSessionRecording = b.podSessionRecording === true;
     c.requestAudit = b.requestAudit === true;
     c.tags = (b.tags as { key: string; value: string }[]).map((t) => ({ key: t.key, value: t.value }));
-    if (b.requestAuditTypes !== undefined) c.requestAuditTypes = [...new Set(b.requestAuditTypes as string[])];
+    if (b.requestAuditTypes !== undefined)
+      c.requestAuditTypes = [...new Set(b.requestAuditTypes as string[])];
     if (b.version !== undefined) c.version = String(b.version);
     if (b.serviceAccountToken !== undefined) c.serviceAccountToken = String(b.serviceAccountToken);
     if (b.certificateAuthority !== undefined) c.certificateAuthority = String(b.certificateAuthority);
@@ -449,10 +470,14 @@ export class QueryPieStore {
       expiry = new Date(t).toISOString();
     }
     const grants = this.grantsOf(user.uuid);
-    for (const r of roleUuids) grants.set(r, { grantedAt: this.stamp(), expirationDate: expiry, grantedBy: caller.name });
+    for (const r of roleUuids)
+      grants.set(r, { grantedAt: this.stamp(), expirationDate: expiry, grantedBy: caller.name });
     return {
       status: 201,
-      body: { grantedRoleCount: roleUuids.length, message: `Granted ${roleUuids.length} role(s) to ${user.loginId}` },
+      body: {
+        grantedRoleCount: roleUuids.length,
+        message: `Granted ${roleUuids.length} role(s) to ${user.loginId}`,
+      },
     };
   }
 
@@ -462,7 +487,9 @@ export class QueryPieStore {
     for (const roleUuid of roleUuids) {
       const role = this.roles.get(roleUuid);
       if (!role) continue;
-      const patterns = [...this.linksOf(roleUuid).keys()].flatMap((p) => clusterPatterns(current(this.policy(p)).content));
+      const patterns = [...this.linksOf(roleUuid).keys()].flatMap((p) =>
+        clusterPatterns(current(this.policy(p)).content),
+      );
       for (const cluster of this.clusters.values()) {
         if (!patterns.some((re) => re.test(cluster.name))) continue;
         const entry = byCluster.get(cluster.uuid) ?? { cluster, roleNames: [] };
@@ -495,14 +522,24 @@ export class QueryPieStore {
     return { status: 200, body: { items, paging } };
   }
 
-  private checkName(kind: string, name: string, existing: { uuid: string; name: string }[], self?: string): void {
+  private checkName(
+    kind: string,
+    name: string,
+    existing: { uuid: string; name: string }[],
+    self?: string,
+  ): void {
     if (name.trim() === "") throw new ApiFailure(400, `${kind} name must not be empty`);
     if (this.options.duplicateNames === "allow") return;
     const other = existing.find((x) => x.name === name && x.uuid !== self);
     if (other) throw new ApiFailure(400, `a ${kind} named "${name}" already exists (${other.uuid})`);
   }
 
-  private version(n: number, content: string, caller: StoredUser, justification?: string): StoredPolicyVersion {
+  private version(
+    n: number,
+    content: string,
+    caller: StoredUser,
+    justification?: string,
+  ): StoredPolicyVersion {
     const v: StoredPolicyVersion = {
       uuid: randomUUID(),
       version: String(n),
@@ -549,7 +586,8 @@ function current(p: StoredPolicy): StoredPolicyVersion {
 }
 
 function checkApiUrl(v: unknown): void {
-  if (typeof v !== "string" || !/^https?:\/\/[^\s/]+/.test(v)) throw new ApiFailure(400, `apiUrl ${JSON.stringify(v)} is not a URL`);
+  if (typeof v !== "string" || !/^https?:\/\/[^\s/]+/.test(v))
+    throw new ApiFailure(400, `apiUrl ${JSON.stringify(v)} is not a URL`);
 }
 
 /** The fake accepts only YAML that parses to a KacPolicy-looking map; QueryPie's own checks are unknown. */
@@ -612,7 +650,13 @@ function accessibleCluster(c: StoredCluster) {
 }
 
 function roleSummary(r: StoredRole) {
-  return { uuid: r.uuid, name: r.name, description: r.description, createdAt: r.createdAt, updatedAt: r.updatedAt };
+  return {
+    uuid: r.uuid,
+    name: r.name,
+    description: r.description,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 }
 
 function policySummary(p: StoredPolicy) {
