@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports, no-undef -- a plain Node script run as a fake kubectl */
 // The fake `kubectl port-forward`: a real local HTTP port answering like nginx, logging like nginx.
 const fs = require("node:fs");
 const path = require("node:path");
