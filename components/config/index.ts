@@ -55,6 +55,11 @@ export interface LoadOptions {
   stack: string;
   /** Base for the default stateDir. Default: the project directory. */
   projectDir?: string;
+  /**
+   * Checks that a file named in the config exists (`platform.licenseFile`); pass `fs.existsSync`.
+   * Default: not checked here (the AccessPlatform component fails when it cannot read the file).
+   */
+  fileExists?: (absolutePath: string) => boolean;
 }
 
 const NAME_PREFIX = /^[a-z0-9.-]*$/;
@@ -120,7 +125,7 @@ export function loadLabConfig(raw: RawConfig, opts: LoadOptions): LabConfig {
     namePrefix: typeof namePrefix === "string" ? namePrefix : "",
     portOffset: typeof portOffset === "number" && Number.isInteger(portOffset) ? portOffset : 0,
   };
-  const platform = validatePlatform(raw, ctx, problems);
+  const platform = validatePlatform(raw, { ...ctx, projectDir, fileExists: opts.fileExists }, problems);
   const clusters = validateClusters(
     raw,
     { ...ctx, reservedHostPorts: platformHostPorts(platform) },

@@ -6,6 +6,7 @@ import {
   type PlatformConfig,
   type PlatformContext,
 } from "../../components/config/platform";
+import { LabConfigError, loadLabConfig } from "../../components/config";
 import { formatProblem, Problems, type ConfigProblem } from "../../components/config/problems";
 
 const CTX: PlatformContext = { namePrefix: "", portOffset: 0, projectDir: "/lab" };
@@ -272,5 +273,19 @@ describe("platformHostPorts", () => {
 
   test("a disabled platform holds no host port", () => {
     expect(platformHostPorts(run({ enabled: false }).cfg)).toEqual([]);
+  });
+});
+
+describe("loadLabConfig wiring", () => {
+  test("loadLabConfig passes fileExists and projectDir through, so a missing license stops the run before anything is created", () => {
+    const run = () =>
+      loadLabConfig(
+        { platform: { licenseFile: "qp.license" } },
+        { stack: "t", projectDir: "/lab", fileExists: () => false },
+      );
+    expect(run).toThrow(LabConfigError);
+    expect(run).toThrow(
+      'kind-access-lab:platform.licenseFile = "qp.license": does not exist (looked at /lab/qp.license).',
+    );
   });
 });
