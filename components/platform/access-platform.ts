@@ -157,11 +157,8 @@ export class AccessPlatform extends pulumi.ComponentResource {
     const appImage = image("app");
 
     // Fixed container names: a replacement must delete the old container first.
-    const containerOpts = {
-      ...child,
-      deleteBeforeReplace: true,
-      additionalSecretOutputs: ["envs", "uploads"],
-    };
+    const containerOpts = { ...child, deleteBeforeReplace: true, additionalSecretOutputs: ["envs"] };
+    const withUploadsOpts = { ...containerOpts, additionalSecretOutputs: ["envs", "uploads"] };
 
     const mysql = new docker.Container(
       `${name}-mysql`,
@@ -185,7 +182,7 @@ export class AccessPlatform extends pulumi.ComponentResource {
         waitTimeout: 300,
         destroyGraceSeconds: 30,
       },
-      containerOpts,
+      withUploadsOpts,
     );
 
     const redis = new docker.Container(
@@ -212,7 +209,7 @@ export class AccessPlatform extends pulumi.ComponentResource {
         wait: true,
         waitTimeout: 120,
       },
-      containerOpts,
+      withUploadsOpts,
     );
 
     const hosts = [{ host: "host.docker.internal", ip: "host-gateway" }];

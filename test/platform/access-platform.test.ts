@@ -187,6 +187,7 @@ describe("AccessPlatform secrets", () => {
     expect(inputs("qp-redis").command).toEqual(["redis-server", "/usr/local/etc/redis/redis.conf"]);
     // The engine lifts a nested secret to the whole list: the uploads input is secret.
     expect(isSecretInput(inputs("qp-redis").uploads)).toBe(true);
+    expect(mocks.byName("qp-redis").additionalSecretOutputs).toContain("uploads");
     const [upload] = unwrap(inputs("qp-redis").uploads) as { content: unknown }[];
     expect(upload.content).toBe('requirepass "mock-secret-qp-redis-password"\n');
   });
