@@ -23,7 +23,8 @@ import {
   type Plan,
 } from "../components/smoke/cli";
 import { kubectlAdapter } from "../components/smoke/kubectl-adapter";
-import { httpPlatformProbe } from "../components/smoke/platform-probe";
+import { QueryPieClient } from "../components/platform/client";
+import { accessProbeFromClient } from "../components/smoke/platform-probe";
 import { renderJUnit, renderMarkdown, renderTable, formatDuration } from "../components/smoke/report";
 import { runSuites, type SuiteOptions } from "../components/smoke/runner";
 
@@ -75,7 +76,9 @@ async function main(): Promise<number> {
           "skipReason" in t.platform
             ? t.platform
             : {
-                probe: httpPlatformProbe({ baseUrl: t.platform.baseUrl, token: t.platform.token }),
+                probe: accessProbeFromClient(
+                  new QueryPieClient({ baseUrl: t.platform.baseUrl, token: t.platform.token }),
+                ),
                 loginId: t.platform.loginId,
                 clusterName: t.platform.clusterName,
               },

@@ -3,9 +3,9 @@
  * clusters to check with which kubeconfig and platform settings. scripts/smoke.ts does the
  * effects (files, processes, exit code).
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { LabConfig } from "../config";
+import { kindPaths } from "../kind/paths";
 import { SMOKE_CHECK_IDS, type SmokeCheckId, type SmokeConfig } from "../config/smoke";
 import type { SmokeReport } from "./types";
 
@@ -185,11 +185,6 @@ function timing(opts: CliOptions, smoke: SmokeConfig, problems: string[]) {
   return { checkTimeoutMs, suiteTimeoutMs, skip: opts.skip ?? smoke.skip };
 }
 
-/** Where the KindCluster component writes a cluster's kubeconfig. */
-export function kubeconfigPath(stateDir: string, kindName: string): string {
-  return path.join(stateDir, kindName, "kubeconfig");
-}
-
 /** Plans a stack run from its validated config; `exists` is the file test. */
 export function planStack(
   opts: CliOptions,
@@ -205,7 +200,8 @@ export function planStack(
   const baseUrl = env[ENV.url] || `http://${host}:${lab.platform.ports.web}`;
   const token = env[ENV.token];
   const targets = lab.clusters.map((c): ClusterPlan => {
-    const file = kubeconfigPath(lab.stateDir, c.kindName);
+    // The KindCluster component writes it there (components/kind/paths.ts).
+    const file = kindPaths(lab.stateDir, c.kindName).kubeconfig;
     if (!exists(file)) {
       problems.push(
         `no kubeconfig for cluster ${c.kindName} at ${file}: the cluster is not up. Run \`pulumi up -s ${lab.stack}\` first ` +
