@@ -4,16 +4,18 @@
  * happened, so the pipeline's test view and step summary are never silently empty. Pure.
  */
 
+/** Drops ANSI colours and control characters (XML 1.0 cannot hold them); keeps tab and newline. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, "");
+}
+
 function xmlEscape(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, "")
-      .replace(/&/g, "&amp;")
-      .replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;")
-  );
+  return clean(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 export interface CiFailure {
@@ -48,7 +50,7 @@ export function failureMarkdown(f: CiFailure): string {
     "",
     `Stack \`${f.stack}\` failed at **${f.step}**: ${f.message}`,
     "",
-    ...(f.details.length ? [fence, ...f.details.map((d) => d.trimStart()), fence, ""] : []),
+    ...(f.details.length ? [fence, ...f.details.map((d) => clean(d).trimStart()), fence, ""] : []),
     "The stack was destroyed and removed afterwards (see the job log for the teardown).",
     "",
   ].join("\n");

@@ -1,7 +1,8 @@
 /**
  * Which config a stack runs with. Named stacks (lab, ...) use their stack file as it is. A new
- * dev or ci stack starts from the committed example `stacks/Pulumi.dev.example.yaml` (or the
- * lab's file while there is no example), and gets its own namePrefix and port offset, written
+ * dev stack starts from the committed example `stacks/Pulumi.dev.example.yaml`, a ci stack from
+ * `stacks/Pulumi.ci.yaml` (either falls back to the lab's file), and gets its own namePrefix and
+ * port offset, written
  * through the Automation API (`pulumi config set`), so two stacks on one host never collide.
  *
  * `planStack` decides (no writes); `applyStackPlan` creates the stack and sets the values.
@@ -18,9 +19,11 @@ import { namePrefixFor, type ResolvedStack } from "./naming";
 import { choosePortOffset } from "./ports";
 import type { LabWorkspace } from "./workspace";
 
-/** The committed example dev and ci stacks start from. */
-export const TEMPLATE_STACK = "dev.example";
-export const FALLBACK_TEMPLATE_STACK = "lab";
+/** Stack files a new stack of each kind starts from, first one present wins. */
+export const TEMPLATES: Record<"dev" | "ci", string[]> = {
+  dev: ["dev.example", "lab"],
+  ci: ["ci", "dev.example", "lab"],
+};
 
 export interface StackPlan {
   stack: ResolvedStack;
@@ -104,9 +107,8 @@ export async function planStack(
   if (exists) {
     raw = readRaw(stack.name, stacksDir);
   } else if (derived) {
-    const template = fs.existsSync(stackFilePath(TEMPLATE_STACK, stacksDir))
-      ? TEMPLATE_STACK
-      : FALLBACK_TEMPLATE_STACK;
+    const candidates = TEMPLATES[stack.kind as "dev" | "ci"];
+    const template = candidates.find((t) => fs.existsSync(stackFilePath(t, stacksDir))) ?? "lab";
     templateFile = stackFilePath(template, stacksDir);
     raw = readRaw(template, stacksDir);
     notes.push(`new stack "${stack.name}": config from ${path.basename(templateFile)}`);
