@@ -5,6 +5,8 @@
  *   whichever scheme QueryPie accepted.
  * - Every request has its own timeout (AbortController). 5xx, 429, timeouts and connection errors
  *   are retried with exponential backoff and jitter, a bounded number of times; other 4xx never.
+ * - After a try that failed without a clear answer (timeout, lost connection, 5xx), QueryPie may
+ *   have applied it: a create's retry first looks its name up, a delete's retry takes 404 as done.
  * - Lists are paged (0-based `pageNumber`, explicit `pageSize`) and followed to the last page.
  * - Failures are `QueryPieError`s (errors.ts); the token never appears in them.
  *
@@ -120,7 +122,8 @@ export interface RetryOptions {
 /** What the client reports while it works (never the token). */
 export type QueryPieClientEvent =
   | { type: "retry"; method: string; path: string; attempt: number; delayMs: number; reason: string }
-  | { type: "auth-scheme"; scheme: AuthScheme };
+  | { type: "auth-scheme"; scheme: AuthScheme }
+  | { type: "recovered"; method: string; path: string; detail: string };
 
 export type AuthScheme = "bearer" | "bare";
 
@@ -155,6 +158,10 @@ interface CallArgs {
   params?: Record<string, string>;
   query?: Record<string, string | number>;
   body?: unknown;
+  /** For creates: finds the object an earlier, unanswered try may have made (returns `{uuid}`). */
+  recover?: () => Promise<unknown>;
+  /** Overrides the retry budget (the recovery lookups try once). */
+  attempts?: number;
 }
 interface Answer {
   status: number;
@@ -233,10 +240,17 @@ export class QueryPieClient {
   async findClusterByName(name: string): Promise<ClusterSummary | undefined> {
     return this.pickByName("list-kube-clusters", await this.listClusters(), name, "clusters");
   }
-  /** Registers a cluster; returns its UUID (QueryPie answers 200 `{uuid}`). */
+  /**
+   * Registers a cluster; returns its UUID (QueryPie answers 200 `{uuid}`). If a try fails without
+   * a clear answer (timeout, lost connection, 5xx), the retry first looks the name up, so a cluster
+   * the lost try created is returned instead of made twice.
+   */
   async createCluster(request: ClusterCreateRequest): Promise<string> {
-    const body = await this.call("create-kube-cluster", { body: request });
-    return this.expectUuid("create-kube-cluster", body);
+    const recover = () => this.lookupUuid("list-kube-clusters", request.name);
+    return this.expectUuid(
+      "create-kube-cluster",
+      await this.call("create-kube-cluster", { body: request, recover }),
+    );
   }
   /** Replaces a cluster's settings; omit `serviceAccountToken`/`certificateAuthority` to keep them. */
   async updateCluster(clusterUuid: string, request: ClusterUpdateRequest): Promise<void> {
@@ -258,9 +272,10 @@ export class QueryPieClient {
   async findRoleByName(name: string): Promise<RoleSummary | undefined> {
     return this.pickByName("list-kac-roles", await this.listRoles(), name, "roles");
   }
-  /** Creates a role (201 `{uuid}`); returns its UUID. */
+  /** Creates a role (201 `{uuid}`); returns its UUID. Retries look the name up first, as for clusters. */
   async createRole(request: RoleCreateRequest): Promise<string> {
-    return this.expectUuid("create-kac-role", await this.call("create-kac-role", { body: request }));
+    const recover = () => this.lookupUuid("list-kac-roles", request.name);
+    return this.expectUuid("create-kac-role", await this.call("create-kac-role", { body: request, recover }));
   }
   async updateRole(roleUuid: string, request: RoleUpdateRequest): Promise<void> {
     await this.call("update-kac-role", { params: { roleUuid }, body: request });
@@ -303,9 +318,16 @@ export class QueryPieClient {
   async findPolicyByName(name: string): Promise<PolicySummary | undefined> {
     return this.pickByName("list-kac-policies", await this.listPolicies(), name, "policies");
   }
-  /** Creates an empty policy (201 `{uuid}`); set its document with `setPolicyContent`. */
+  /**
+   * Creates an empty policy (201 `{uuid}`); set its document with `setPolicyContent`. Retries look
+   * the name up first, as for clusters.
+   */
   async createPolicy(request: PolicyCreateRequest): Promise<string> {
-    return this.expectUuid("create-kac-policy", await this.call("create-kac-policy", { body: request }));
+    const recover = () => this.lookupUuid("list-kac-policies", request.name);
+    return this.expectUuid(
+      "create-kac-policy",
+      await this.call("create-kac-policy", { body: request, recover }),
+    );
   }
   /** Changes name and description only (204). */
   async updatePolicy(policyUuid: string, request: PolicyUpdateRequest): Promise<void> {
@@ -407,6 +429,13 @@ export class QueryPieClient {
     throw this.invalid(op, 200, `more than ${this.maxPages} pages of ${this.pageSize}; raise maxPages`);
   }
 
+  /** `{uuid}` of the one object with this name, listing with a single try per page (recovery only). */
+  private async lookupUuid(op: ClientOperationId, name: string): Promise<{ uuid: string } | undefined> {
+    const list = (await this.listAll(op, { attempts: 1 })) as { uuid: string; name: string }[];
+    const found = this.pickByName(op, list, name, "objects");
+    return found && { uuid: found.uuid };
+  }
+
   private pickByName<T extends { name: string }>(
     op: ClientOperationId,
     list: T[],
@@ -478,7 +507,7 @@ export class QueryPieClient {
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
       .join("&");
     const url = `${this.baseUrl}${path}${query ? `?${query}` : ""}`;
-    const answer = await this.send(method, path, url, args.body);
+    const answer = await this.send(method, path, url, args);
     if (answer.status >= 200 && answer.status < 300) {
       if (answer.text.trim() === "") return undefined;
       try {
@@ -498,15 +527,24 @@ export class QueryPieClient {
   }
 
   /** Sends until a usable answer, a final error, or the attempts run out. */
-  private async send(method: Method, path: string, url: string, body: unknown): Promise<Answer> {
+  private async send(method: Method, path: string, url: string, args: CallArgs): Promise<Answer> {
     let triedOtherScheme = false;
+    // True once a try failed in a way that leaves open whether QueryPie applied it (timeout, lost
+    // connection, 5xx): then a create first looks for its object, and a delete's 404 means done.
+    let maybeApplied = false;
+    const attempts = args.attempts ?? this.attempts;
     for (let attempt = 1; ; attempt++) {
+      if (maybeApplied && args.recover) {
+        const recovered = await this.tryRecover(method, path, args.recover);
+        if (recovered) return recovered;
+      }
       let answer: Answer;
       try {
-        answer = await this.once(method, url, body);
+        answer = await this.once(method, url, args.body);
       } catch (e) {
         const failure = this.describeThrown(e);
-        if (attempt < this.attempts) {
+        maybeApplied ||= failure.maybeApplied;
+        if (attempt < attempts) {
           await this.backoff(method, path, attempt, failure.reason, null);
           continue;
         }
@@ -531,8 +569,13 @@ export class QueryPieClient {
         if (triedOtherScheme) this.onEvent({ type: "auth-scheme", scheme: this.scheme });
       }
       if (answer.status >= 200 && answer.status < 300) return answer;
+      if (answer.status === 404 && method === "DELETE" && maybeApplied) {
+        this.onEvent({ type: "recovered", method, path, detail: "an earlier try had already deleted it" });
+        return { status: 204, text: "", retryAfter: null };
+      }
       const retryable = answer.status === 429 || answer.status >= 500;
-      if (retryable && attempt < this.attempts) {
+      maybeApplied ||= answer.status >= 500;
+      if (retryable && attempt < attempts) {
         await this.backoff(method, path, attempt, `HTTP ${answer.status}`, answer.retryAfter);
         continue;
       }
@@ -544,6 +587,22 @@ export class QueryPieClient {
         if (triedOtherScheme) this.scheme = this.scheme === "bearer" ? "bare" : "bearer";
       }
       throw this.httpError(method, path, answer, attempt, detail);
+    }
+  }
+
+  /** After an unclear failure of a create: the object, if the earlier try made it after all. */
+  private async tryRecover(
+    method: string,
+    path: string,
+    recover: () => Promise<unknown>,
+  ): Promise<Answer | undefined> {
+    try {
+      const found = await recover();
+      if (found === undefined) return undefined;
+      this.onEvent({ type: "recovered", method, path, detail: "an earlier try had already created it" });
+      return { status: 200, text: JSON.stringify(found), retryAfter: null };
+    } catch {
+      return undefined; // could not look: send again
     }
   }
 
@@ -573,12 +632,20 @@ export class QueryPieClient {
     }
   }
 
-  private describeThrown(e: unknown): { kind: QueryPieErrorKind; reason: string } {
-    if (e instanceof TimeoutMarker) return { kind: "timeout", reason: `no answer within ${e.ms} ms` };
+  private describeThrown(e: unknown): { kind: QueryPieErrorKind; reason: string; maybeApplied: boolean } {
+    if (e instanceof TimeoutMarker) {
+      return { kind: "timeout", reason: `no answer within ${e.ms} ms`, maybeApplied: true };
+    }
     const err = e as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
     const code = typeof err?.cause?.code === "string" ? err.cause.code : undefined;
     const text = typeof err?.cause?.message === "string" ? err.cause.message : String(err?.message ?? e);
-    return { kind: "network", reason: this.scrub(code ? `${code}: ${text}` : text) };
+    // These fail before the request leaves: QueryPie cannot have applied it.
+    const neverSent = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+    return {
+      kind: "network",
+      reason: this.scrub(code ? `${code}: ${text}` : text),
+      maybeApplied: !neverSent,
+    };
   }
 
   private async backoff(

@@ -371,7 +371,9 @@ describe("errors and retries", () => {
       /HTTP 502.*QueryPie failed internally after 4 attempts: read the app container's logs/,
     );
     expect(sleeps.length).toBe(3);
-    expect(server.requests.length).toBe(4);
+    // Before each retry of a create, one lookup (a single try) for an object an earlier try made.
+    expect(server.count("POST", `${API}/kac/policies`)).toBe(4);
+    expect(server.count("GET", `${API}/kac/policies`)).toBe(3);
   });
 
   test("the backoff is capped by maxDelayMs and jitter spans half to all of it", async () => {
@@ -436,6 +438,65 @@ describe("errors and retries", () => {
     expect(e.message).toMatch(
       /failed: no connection \(.+\)\. QueryPie could not be reached after 3 attempts at http:\/\/127\.0\.0\.1:\d+: check that the app container is running/,
     );
+  });
+
+  test.each([
+    ["createRole", (c: QueryPieClient) => c.createRole({ name: "r" }), `${API}/kac/roles`],
+    ["createPolicy", (c: QueryPieClient) => c.createPolicy({ name: "r" }), `${API}/kac/policies`],
+    ["createCluster", (c: QueryPieClient) => c.createCluster(clusterRequest("r")), `${API}/kac/clusters`],
+  ])(
+    "%s whose answer is lost: the retry finds the object the first try made instead of making it twice",
+    async (_name, create, route) => {
+      const { client, server, events } = await harness();
+      server.inject({ method: "POST", loseAnswer: true });
+      const uuid = await create(client);
+      const list = [
+        ...server.store.roles.values(),
+        ...server.store.policies.values(),
+        ...server.store.clusters.values(),
+      ];
+      expect(list.map((x) => x.uuid)).toEqual([uuid]);
+      expect(server.count("POST", route)).toBe(1);
+      expect(server.count("GET", route)).toBe(1);
+      expect(events).toContainEqual({
+        type: "recovered",
+        method: "POST",
+        path: route,
+        detail: "an earlier try had already created it",
+      });
+    },
+  );
+
+  test("a create that failed with 5xx before doing anything is sent again after the lookup finds nothing", async () => {
+    const { client, server } = await harness();
+    server.inject({ method: "POST", status: 503 });
+    await client.createRole({ name: "r" });
+    expect(server.requests.map((r) => r.route)).toEqual([
+      `POST ${API}/kac/roles`,
+      `GET ${API}/kac/roles`,
+      `POST ${API}/kac/roles`,
+    ]);
+    expect(server.store.roles.size).toBe(1);
+  });
+
+  test("a delete whose answer is lost: the retry's 404 means it is done", async () => {
+    const { client, server, events } = await harness();
+    const role = await client.createRole({ name: "r" });
+    server.inject({ method: "DELETE", loseAnswer: true });
+    await client.deleteRoles([role]);
+    expect(server.store.roles.size).toBe(0);
+    expect(server.requests.slice(-2).map((r) => r.status)).toEqual([204, 404]);
+    expect(events.at(-1)).toEqual({
+      type: "recovered",
+      method: "DELETE",
+      path: `${API}/kac/roles`,
+      detail: "an earlier try had already deleted it",
+    });
+  });
+
+  test("a 404 on a first delete is still an error (nothing suggests it was deleted by us)", async () => {
+    const { client } = await harness();
+    expect((await caught(() => client.deleteCluster("never-was"))).status).toBe(404);
   });
 
   test("nothing listening: a connection error naming the base URL", async () => {

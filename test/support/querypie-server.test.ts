@@ -388,6 +388,14 @@ describe("failure injection and counts", () => {
     expect((await fetch(`${server.url}/version`)).status).toBe(200);
   });
 
+  test("loseAnswer serves the request, then cuts the connection instead of answering", async () => {
+    await start();
+    server.inject({ method: "POST", loseAnswer: true });
+    await expect(call("POST", `${API}/kac/roles`, { name: "r" })).rejects.toThrow(/fetch failed/);
+    expect([...server.store.roles.values()].map((r) => r.name)).toEqual(["r"]);
+    server.expectNoViolations();
+  });
+
   test("counts split reads and writes and key routes by vendor template", async () => {
     await start();
     const role = (await call("POST", `${API}/kac/roles`, { name: "r" })).body as { uuid: string };

@@ -59,8 +59,10 @@ export interface InjectRule {
   headers?: Record<string, string>;
   /** Wait this long first; without `status`/`drop` the request is then served normally. */
   delayMs?: number;
-  /** Destroy the connection without an answer. */
+  /** Destroy the connection without an answer, before the request is served. */
   drop?: boolean;
+  /** Serve the request (state changes), then destroy the connection instead of answering. */
+  loseAnswer?: boolean;
   /** How many matching requests it applies to. Default 1; `Infinity` for all. */
   times?: number;
 }
@@ -120,6 +122,8 @@ export class QueryPieTestServer {
   private readonly options: QueryPieTestServerOptions;
   private readonly specText: string;
   private server?: Server;
+  /** Answers to throw away (loseAnswer): the request is served, the connection is cut. */
+  private readonly lost = new WeakSet<ServerResponse>();
   private baseUrl = "";
 
   private constructor(options: QueryPieTestServerOptions) {
@@ -386,6 +390,7 @@ export class QueryPieTestServer {
       req.socket.destroy();
       return true;
     }
+    if (rule.loseAnswer) this.lost.add(res);
     if (rule.status === undefined) return false;
     const text =
       rule.body === undefined
@@ -407,6 +412,10 @@ export class QueryPieTestServer {
   ): void {
     record.status = status;
     if (res.destroyed || res.writableEnded) return; // the client gave up (timeout): nothing to write to
+    if (this.lost.has(res)) {
+      res.socket?.destroy();
+      return;
+    }
     const text = typeof body === "string" ? body : JSON.stringify(body);
     res.writeHead(status, text === "" ? headers : { "Content-Type": contentType, ...headers });
     res.end(text);
