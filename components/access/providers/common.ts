@@ -12,7 +12,10 @@ import { QueryPieError } from "../../platform/errors";
 
 /** Where QueryPie is and how to talk to it; carried by every QueryPie resource. */
 export interface ApiInputs {
-  /** QueryPie web base URL, e.g. `http://127.0.0.1:8000`. Changing it replaces the object. */
+  /**
+   * QueryPie web base URL, e.g. `http://127.0.0.1:8000` (a trailing `/api/external/v2` is
+   * accepted and ignored). Pointing at another QueryPie replaces the object.
+   */
   apiBaseUrl: string;
   /** API token; a Pulumi secret (wrapped by the components, listed in additionalSecretOutputs). */
   apiToken: string;
@@ -48,7 +51,7 @@ function cacheStore(): Map<string, CacheEntry> {
  */
 export function cached<T>(api: ApiInputs, key: string, load: () => Promise<T>): Promise<T> {
   const store = cacheStore();
-  const full = `${api.apiBaseUrl} ${key}`;
+  const full = `${webBaseUrl(api.apiBaseUrl)} ${key}`;
   const hit = store.get(full);
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.value as Promise<T>;
   const value = load();
@@ -62,7 +65,7 @@ export function cached<T>(api: ApiInputs, key: string, load: () => Promise<T>): 
 /** Forgets cached answers after a write, so the next reader sees the change. */
 export function invalidate(api: ApiInputs, ...keys: string[]): void {
   const store = cacheStore();
-  for (const key of keys) store.delete(`${api.apiBaseUrl} ${key}`);
+  for (const key of keys) store.delete(`${webBaseUrl(api.apiBaseUrl)} ${key}`);
 }
 
 /** Empties the cache (tests; a new provider process starts empty anyway). */
@@ -70,9 +73,14 @@ export function resetRunCache(): void {
   cacheStore().clear();
 }
 
+/** The web base URL the client wants: no trailing slash, no `/api/external/v2` (the client adds it). */
+export function webBaseUrl(apiBaseUrl: string): string {
+  return apiBaseUrl.replace(/\/+$/, "").replace(/\/api\/external\/v2$/, "");
+}
+
 /** A client for these inputs. The token stays inside the client's closures. */
 export function apiClient(api: ApiInputs): QueryPieClient {
-  const options: QueryPieClientOptions = { baseUrl: api.apiBaseUrl, token: api.apiToken };
+  const options: QueryPieClientOptions = { baseUrl: webBaseUrl(api.apiBaseUrl), token: api.apiToken };
   if (api.http?.timeoutMs !== undefined) options.timeoutMs = api.http.timeoutMs;
   if (api.http?.attempts !== undefined || api.http?.baseDelayMs !== undefined) {
     options.retry = { attempts: api.http.attempts, baseDelayMs: api.http.baseDelayMs };
@@ -127,5 +135,5 @@ export function sameSet(a: readonly string[] | undefined, b: readonly string[] |
 
 /** Properties whose change needs a new object in another QueryPie. */
 export function connectionReplaces(olds: ApiInputs, news: ApiInputs): string[] {
-  return olds.apiBaseUrl !== news.apiBaseUrl ? ["apiBaseUrl"] : [];
+  return webBaseUrl(olds.apiBaseUrl) !== webBaseUrl(news.apiBaseUrl) ? ["apiBaseUrl"] : [];
 }
