@@ -44,6 +44,8 @@ export interface LabDeps {
   randomHex: () => string;
   osUser: () => string;
   signals: SignalSource;
+  /** Running in a terminal, where Ctrl-C reaches the Pulumi CLI directly. Default false. */
+  interactive?: boolean;
   stacksDir?: string;
   heartbeatMs?: number;
 }
@@ -84,21 +86,33 @@ function backendFor(deps: LabDeps): BackendSettings {
   return backend;
 }
 
-/** Catches SIGINT/SIGTERM while `body` runs; the first one aborts the signal it is given. */
+/**
+ * Catches SIGINT/SIGTERM while `body` runs. SIGTERM, or SIGINT without a terminal, aborts at
+ * once (the Pulumi CLI then gets SIGINT and stops after the steps in flight). A Ctrl-C in a
+ * terminal already reached the Pulumi CLI, which stops gracefully by itself: sending it another
+ * would make it stop at once, so only a second Ctrl-C (a second apart at least) is passed on.
+ */
 async function withInterrupts<T>(
   deps: LabDeps,
-  onSignal: (signal: Signal, count: number) => void,
+  onSignal: (signal: Signal, count: number, forwarded: boolean) => void,
   body: (controller: AbortController, received: () => Signal | undefined) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
   let received: Signal | undefined;
   let count = 0;
+  let lastSigint = -Infinity;
   const handlers = (["SIGINT", "SIGTERM"] as const).map((sig) => {
     const handler = () => {
+      if (sig === "SIGINT" && deps.interactive) {
+        // One Ctrl-C can arrive twice: from the terminal and forwarded by npm.
+        if (deps.now() - lastSigint < 1000) return;
+        lastSigint = deps.now();
+      }
       count++;
       received ??= sig;
-      onSignal(sig, count);
-      if (!controller.signal.aborted) controller.abort();
+      const forward = sig === "SIGTERM" || !deps.interactive || count > 1;
+      onSignal(sig, count, forward);
+      if (forward && !controller.signal.aborted) controller.abort();
     };
     deps.signals.on(sig, handler);
     return [sig, handler] as const;
@@ -165,11 +179,13 @@ export async function upCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   deps.log(`Up: stack "${stack.name}" (phases: clusters, platform, registration, access, smoke).`);
   return withInterrupts(
     deps,
-    (sig, count) =>
+    (sig, count, forwarded) =>
       deps.log(
-        count === 1
-          ? `${sig}: asking Pulumi to stop after the steps in flight...`
-          : `${sig}: still stopping...`,
+        !forwarded
+          ? `${sig}: Pulumi got it too and stops after the steps in flight; press Ctrl-C again to stop it at once.`
+          : count === 1
+            ? `${sig}: asking Pulumi to stop after the steps in flight...`
+            : `${sig}: asking Pulumi to stop at once...`,
       ),
     async (controller, received) => {
       const up = await runOperation(

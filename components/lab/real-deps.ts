@@ -33,5 +33,6 @@ export function realLabDeps(): LabDeps {
     randomHex: () => crypto.randomBytes(3).toString("hex"),
     osUser: () => os.userInfo().username,
     signals: process,
+    interactive: Boolean(process.stdin.isTTY),
   };
 }

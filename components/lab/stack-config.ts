@@ -157,16 +157,37 @@ export async function planStack(
   return { stack, config, stackFile, templateFile, settings, notes };
 }
 
+/**
+ * The template's text for a new stack file: a header, and the template without its own
+ * namePrefix and portOffset lines, so that if setting the derived values fails, the next run
+ * derives them again instead of taking the example's.
+ */
+export function stackFileFromTemplate(stack: string, templateName: string, templateText: string): string {
+  const header =
+    `# Stack "${stack}", made by \`npm run lab\` from ${templateName}.\n` +
+    "# namePrefix and portOffset are derived for this stack and set with `pulumi config set`.\n";
+  return header + templateText.replace(/^[ \t]*kind-access-lab:(namePrefix|portOffset):.*\r?\n/gm, "");
+}
+
 /** Creates the stack file from the template (if new), the stack in the backend, then sets the derived values. */
 export async function applyStackPlan(plan: StackPlan, workspace: LabWorkspace): Promise<void> {
+  let wroteFile = false;
   if (plan.templateFile && !fs.existsSync(plan.stackFile)) {
-    const header =
-      `# Stack "${plan.stack.name}", made by \`npm run lab\` from ${path.basename(plan.templateFile)}.\n` +
-      "# namePrefix and portOffset were derived for this stack; edit the rest freely.\n";
-    fs.writeFileSync(plan.stackFile, header + fs.readFileSync(plan.templateFile, "utf8"));
+    const text = fs.readFileSync(plan.templateFile, "utf8");
+    fs.writeFileSync(
+      plan.stackFile,
+      stackFileFromTemplate(plan.stack.name, path.basename(plan.templateFile), text),
+    );
+    wroteFile = true;
   }
-  await workspace.createOrSelectStack(plan.stack.name);
-  for (const s of plan.settings) {
-    await workspace.setConfig(plan.stack.name, `${CONFIG_NAMESPACE}:${s.key}`, s.value, { path: s.path });
+  try {
+    await workspace.createOrSelectStack(plan.stack.name);
+    for (const s of plan.settings) {
+      await workspace.setConfig(plan.stack.name, `${CONFIG_NAMESPACE}:${s.key}`, s.value, { path: s.path });
+    }
+  } catch (e) {
+    // A half-made stack file would be read next time as if it were complete.
+    if (wroteFile) fs.rmSync(plan.stackFile, { force: true });
+    throw e;
   }
 }

@@ -134,6 +134,26 @@ describe("lab up", () => {
     expect(h.signals.listenerCount("SIGINT")).toBe(0);
   });
 
+  test("in a terminal, Ctrl-C reached Pulumi already: the first is not passed on (nor its npm echo), a second one is", async () => {
+    const h = harness();
+    let clock = 1_000_000;
+    h.deps.now = () => clock;
+    h.deps.interactive = true;
+    h.workspace.upBehaviour = "hang-until-abort";
+    h.workspace.onOperationStart = () =>
+      setImmediate(() => {
+        h.signals.emit("SIGINT");
+        h.signals.emit("SIGINT"); // the same Ctrl-C, forwarded by npm
+        clock += 2_000;
+        h.signals.emit("SIGINT");
+      });
+    expect(await labMain(["up"], h.deps)).toBe(130);
+    expect(h.lines.filter((l) => l.startsWith("SIGINT"))).toEqual([
+      "SIGINT: Pulumi got it too and stops after the steps in flight; press Ctrl-C again to stop it at once.",
+      "SIGINT: asking Pulumi to stop at once...",
+    ]);
+  });
+
   test("--no-platform on a named stack is refused: it would change a committed file", async () => {
     const h = harness();
     expect(await labMain(["up", "--no-platform"], h.deps)).toBe(64);

@@ -88,10 +88,11 @@ describe("dev and ci stack config", () => {
     const journal: string[] = [];
     await applyStackPlan(plan, new FakeWorkspace(journal));
     const file = fs.readFileSync(path.join(p.stacksDir, "Pulumi.dev-alice.yaml"), "utf8");
-    expect(
-      file.startsWith('# Stack "dev-alice", made by `npm run lab` from Pulumi.dev.example.yaml.\n'),
-    ).toBe(true);
-    expect(file).toContain(EXAMPLE);
+    expect(file).toBe(
+      '# Stack "dev-alice", made by `npm run lab` from Pulumi.dev.example.yaml.\n' +
+        "# namePrefix and portOffset are derived for this stack and set with `pulumi config set`.\n" +
+        EXAMPLE.replace("  kind-access-lab:namePrefix: example-\n  kind-access-lab:portOffset: 100\n", ""),
+    );
     expect(journal).toEqual([
       "createOrSelectStack dev-alice",
       "setConfig dev-alice kind-access-lab:namePrefix=alice-",
@@ -109,6 +110,17 @@ describe("dev and ci stack config", () => {
       message: expect.stringContaining("Known stacks: lab."),
     });
   });
+});
+
+test("a stack file half made (the stack could not be created) is removed again", async () => {
+  const p = project({ "Pulumi.dev.example.yaml": EXAMPLE });
+  const plan = await planStack(resolveStackName("dev-alice", "x"), { noPlatform: false }, p.deps);
+  const workspace = new FakeWorkspace([]);
+  workspace.createOrSelectStack = async () => {
+    throw new Error("backend unreachable");
+  };
+  await expect(applyStackPlan(plan, workspace)).rejects.toThrow("backend unreachable");
+  expect(fs.existsSync(plan.stackFile)).toBe(false);
 });
 
 describe("teardown backstop decisions", () => {
