@@ -87,7 +87,7 @@ const unwrap = (v: Any): { secret: boolean; value: Any } =>
     ? { secret: true, value: v.value }
     : { secret: false, value: v };
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+const value = (o: pulumi.Output<Any>): Promise<Any> => new Promise((resolve) => o.apply(resolve));
 const find = (type: string, name: string) => {
   const r = registered.find((x) => x.type === type && x.name === name);
   if (!r)
@@ -134,7 +134,12 @@ beforeAll(async () => {
   // Loaded after setMocks, or the resources would wait for an engine forever.
   const k8s = await import("@pulumi/kubernetes");
   const { SmokeSuite, smokeOutputs } = await import("../../components/smoke/smoke-suite");
-  grants = new pulumi.CustomResource("test:index:Grants", "grants", {});
+  class Grants extends pulumi.CustomResource {
+    constructor() {
+      super("test:index:Grants", "grants", {});
+    }
+  }
+  grants = new Grants();
   suites = lab.clusters.map(
     (c, i) =>
       new SmokeSuite(
