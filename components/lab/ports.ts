@@ -1,6 +1,7 @@
 /**
  * Port offsets for dev and ci stacks: a deterministic hash of the stack name picks a slot of
- * 100 ports; a slot is taken only when none of the stack's ports collides with another known
+ * 100 ports from a family of slots that never share a port with each other (nor with the lab at
+ * slot 0); a slot is taken only when none of the stack's ports collides with another known
  * stack's ports or is in use on this host, otherwise the next slot is tried. The same name
  * gets the same offset on every host where that slot is free, so it rarely changes.
  */
@@ -33,13 +34,39 @@ export function maxSlot(basePorts: number[], slotSize = SLOT_SIZE): number {
 }
 
 /**
- * Slots to try, in order: the hashed slot first, then upwards, wrapping round. Slot 0 (offset 0)
- * is the shared `lab` stack's and is never offered.
+ * Slot distances at which two stacks with these base ports would share a host port: e.g. the
+ * lab's 8000 and 9000 differ by 1000, so slots 10 apart collide (web of one = agent of other).
  */
-export function slotOrder(stack: string, slots: number): number[] {
-  if (slots < 1) return [];
-  const first = 1 + (fnv1a(stack) % slots);
-  return Array.from({ length: slots }, (_, i) => 1 + ((first - 1 + i) % slots));
+export function badSlotDistances(basePorts: number[], slotSize = SLOT_SIZE): Set<number> {
+  const bad = new Set<number>();
+  for (const a of basePorts) {
+    for (const b of basePorts) {
+      if (a > b && (a - b) % slotSize === 0) bad.add((a - b) / slotSize);
+    }
+  }
+  return bad;
+}
+
+/**
+ * The slots stacks may use: chosen greedily from 0 (the lab) upwards, each at no bad distance
+ * from any slot chosen before, so ANY two stacks in the family are apart, even when one of them
+ * is down or lives in another checkout. With the seed's ports: 0-9, 30-39, 60-69, ...
+ */
+export function slotFamily(slots: number, bad: Set<number>): number[] {
+  const family: number[] = [];
+  for (let s = 0; s <= slots; s++) if (family.every((f) => !bad.has(s - f))) family.push(s);
+  return family;
+}
+
+/**
+ * Slots to try, in order: the stack name's hash picks a start in the family, then onwards,
+ * wrapping round. Slot 0 (offset 0) is the shared `lab` stack's and is never offered.
+ */
+export function slotOrder(stack: string, family: number[]): number[] {
+  const usable = family.filter((s) => s > 0);
+  if (usable.length === 0) return [];
+  const first = fnv1a(stack) % usable.length;
+  return usable.map((_, i) => usable[(first + i) % usable.length] as number);
 }
 
 export function portsAt(basePorts: number[], offset: number): number[] {
@@ -66,7 +93,8 @@ export async function choosePortOffset(opts: {
 }): Promise<OffsetChoice> {
   const slotSize = opts.slotSize ?? SLOT_SIZE;
   const skipped: OffsetChoice["skipped"] = [];
-  for (const slot of slotOrder(opts.stack, maxSlot(opts.basePorts, slotSize))) {
+  const family = slotFamily(maxSlot(opts.basePorts, slotSize), badSlotDistances(opts.basePorts, slotSize));
+  for (const slot of slotOrder(opts.stack, family)) {
     const offset = slot * slotSize;
     const ports = portsAt(opts.basePorts, offset);
     const clash = ports.filter((p) => opts.reserved.has(p));

@@ -3,7 +3,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { ensurePassphraseFile, exportLines, resolveBackend } from "../../components/lab/backend";
-import { choosePortOffset, fnv1a, maxSlot, portsAt, slotOrder } from "../../components/lab/ports";
+import {
+  badSlotDistances,
+  choosePortOffset,
+  fnv1a,
+  maxSlot,
+  portsAt,
+  slotFamily,
+  slotOrder,
+} from "../../components/lab/ports";
 
 const LAB_PORTS = [6444, 8080, 6445, 8081, 8000, 8443, 9000, 6443, 7447, 8050];
 const none = async () => [] as number[];
@@ -21,10 +29,26 @@ describe("port offsets", () => {
     expect(Math.max(...portsAt(LAB_PORTS, slots * 100))).toBeLessThan(32768);
   });
 
-  test("slot 0 (the lab's own ports) is never offered, and every slot is offered once", () => {
-    const order = slotOrder("dev-alice", 237);
+  test("the seed's ports collide at slot distances 10 (8000/9000) and 20 (6443/8443)", () => {
+    expect([...badSlotDistances(LAB_PORTS)].sort((a, b) => a - b)).toEqual([10, 20]);
+  });
+
+  test("the slot family is 0-9, 30-39, 60-69, ...: no two members share a port", () => {
+    const family = slotFamily(maxSlot(LAB_PORTS), badSlotDistances(LAB_PORTS));
+    expect(family.slice(0, 12)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 31]);
+    for (const a of family) {
+      const ports = new Set(portsAt(LAB_PORTS, a * 100));
+      for (const b of family.filter((x) => x > a)) {
+        for (const p of portsAt(LAB_PORTS, b * 100)) expect(ports.has(p)).toBe(false);
+      }
+    }
+  });
+
+  test("slot 0 (the lab's own ports) is never offered, and every other member is offered once", () => {
+    const family = slotFamily(237, new Set([10, 20]));
+    const order = slotOrder("dev-alice", family);
     expect(order).not.toContain(0);
-    expect(new Set(order).size).toBe(237);
+    expect(new Set(order).size).toBe(family.length - 1);
   });
 
   test("the same stack name always gets the same offset", async () => {
