@@ -48,7 +48,7 @@ test("a closure that only constructs a QueryPieClient serialises without error",
   const { text } = await pulumi.runtime.serializeFunction(() => new QueryPieClient(connection));
   expect(text).toContain("QueryPieClient");
   expect(text).not.toMatch(/require\("zx"\)/);
-});
+}, 30_000);
 
 test("the serialised client creates, reads, and reports a 404 as a QueryPieError with its message", async () => {
   const connection = server.connection();
@@ -71,7 +71,7 @@ test("the serialised client creates, reads, and reports a 404 as a QueryPieError
       /^QueryPieError: QueryPie GET \/api\/external\/v2\/kac\/roles\/no-such-role failed: HTTP 404/,
     ),
   });
-});
+}, 30_000);
 
 test("the serialised readiness probes wait, read the version and pass the version gate", async () => {
   const url = server.url;
@@ -81,7 +81,7 @@ test("the serialised readiness probes wait, read the version and pass the versio
     return { attempts: ready.attempts, version: await fetchVersion(url) };
   }, "readiness");
   expect(result).toEqual({ attempts: 1, version: "11.4.1" });
-});
+}, 30_000);
 
 test("serialised under ts-node, as `pulumi up` runs the program, the client still works", async () => {
   const helper = path.join(__dirname, "..", "support", "serialize-client-closure.ts");

@@ -159,7 +159,7 @@ describe("probes against the test server", () => {
     await expect(
       waitForToolsHealth(server.url, "lab-querypie-tools", { totalTimeoutMs: 30, intervalMs: 10 }),
     ).rejects.toThrow(
-      /^The QueryPie tools container at http:\/\/127\.0\.0\.1:\d+ was not healthy after 0 s \(\d+ checks of \/health; last: HTTP 503: \{"status":"DOWN"\}\)\. Look at `docker logs lab-querypie-tools`/,
+      /^The QueryPie tools container at http:\/\/127\.0\.0\.1:\d+ was not healthy after \d+ s \(\d+ checks of \/health; last: HTTP 503: \{"status":"DOWN"\}\)\. Look at `docker logs lab-querypie-tools`/,
     );
   });
 
