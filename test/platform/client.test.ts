@@ -19,10 +19,14 @@ import { QueryPieTestServer, type QueryPieTestServerOptions } from "../support/q
 const API = "/api/external/v2";
 let server: QueryPieTestServer | undefined;
 
+/** `<METHOD> <template>` of every request answered 2xx in this file (see the last test). */
+const answeredRoutes = new Set<string>();
+
 afterEach(async () => {
   const s = server;
   server = undefined;
   if (!s) return;
+  for (const r of s.requests) if (r.status !== undefined && r.status < 300) answeredRoutes.add(r.route);
   await s.close();
   s.expectNoViolations();
 });
@@ -651,4 +655,11 @@ describe("the token never leaks", () => {
     expect(inspect(client, { showHidden: true, depth: Infinity })).not.toContain(token);
     expect(JSON.stringify(client)).not.toContain(token);
   });
+});
+
+test("every operation the client can send was sent above, validated against the vendor file and answered 2xx", () => {
+  const missing = Object.values(QUERYPIE_OPERATIONS)
+    .map(({ method, path }) => `${method} ${path}`)
+    .filter((route) => !answeredRoutes.has(route));
+  expect(missing).toEqual([]);
 });
