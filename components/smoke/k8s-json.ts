@@ -106,6 +106,11 @@ export interface DeploymentInfo {
   name: string;
   image?: string;
   specReplicas: number;
+  generation: number;
+  observedGeneration: number;
+  /** Pods of any revision (old ones linger during a rollout). */
+  replicas: number;
+  updatedReplicas: number;
   readyReplicas: number;
   availableReplicas: number;
   conditions: Condition[];
@@ -117,6 +122,10 @@ export function parseDeployment(text: string): DeploymentInfo {
     name: d.metadata?.name ?? "?",
     image: d.spec?.template?.spec?.containers?.[0]?.image,
     specReplicas: d.spec?.replicas ?? 1,
+    generation: d.metadata?.generation ?? 0,
+    observedGeneration: d.status?.observedGeneration ?? 0,
+    replicas: d.status?.replicas ?? 0,
+    updatedReplicas: d.status?.updatedReplicas ?? 0,
     readyReplicas: d.status?.readyReplicas ?? 0,
     availableReplicas: d.status?.availableReplicas ?? 0,
     conditions: ((d.status?.conditions ?? []) as Loose[]).map((c) => ({
@@ -126,6 +135,16 @@ export function parseDeployment(text: string): DeploymentInfo {
       message: c.message,
     })),
   };
+}
+
+/** What `kubectl rollout status` waits for: the current spec rolled out, no old pods left. */
+export function rolloutComplete(d: DeploymentInfo): boolean {
+  return (
+    d.observedGeneration >= d.generation &&
+    d.updatedReplicas === d.specReplicas &&
+    d.replicas === d.specReplicas &&
+    d.availableReplicas === d.specReplicas
+  );
 }
 
 export function conditionText(c: Condition | undefined): string {

@@ -16,19 +16,21 @@ export function kubectl(ctx: ProbeContext, args: string[]): Promise<ExecResult> 
 }
 
 /**
- * Re-reads until `done` holds or the soft deadline passes, and returns the last reading:
- * the verdict then explains what was still missing instead of a bare timeout.
+ * Re-reads until `done` holds, the soft deadline passes or `maxWaitMs` is used up, and returns
+ * the last reading: the verdict then explains what was still missing instead of a bare timeout.
  */
 export async function pollUntil<T>(
   ctx: ProbeContext,
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  intervalMs = 2000,
+  opts: { intervalMs?: number; maxWaitMs?: number } = {},
 ): Promise<T> {
+  const interval = opts.intervalMs ?? 2000;
+  const until = Math.min(ctx.deadline, ctx.now() + (opts.maxWaitMs ?? Infinity));
   for (;;) {
     const value = await read();
-    if (done(value) || ctx.signal.aborted || ctx.now() + intervalMs >= ctx.deadline) return value;
-    await ctx.sleep(intervalMs);
+    if (done(value) || ctx.signal.aborted || ctx.now() + interval >= until) return value;
+    await ctx.sleep(interval);
   }
 }
 

@@ -186,6 +186,26 @@ describe("runner: isolation", () => {
     });
   });
 
+  test("a missing deployment is reported at once, not after polling for the whole bound", async () => {
+    const missing: Rule = {
+      match: /^kubectl get deployment nginx/,
+      answer: fail(1, fx("deployment-notfound.stderr.txt")),
+    };
+    const started = performance.now();
+    const r = await runSuite({
+      ...base,
+      adapter: new FakeCluster([missing, ...healthyRules()]),
+      checkTimeoutMs: 60_000,
+      runId: RUN_ID,
+    });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(r.checks.find((c) => c.id === "deployment")).toMatchObject({
+      status: "failed",
+      message: "deployment nginx does not exist in namespace default (pulumi up declares it)",
+    });
+    expect(r.checks.find((c) => c.id === "exec")?.message).toBe("needs deployment, which failed");
+  });
+
   test("config skips are reported as skipped, and what needs them too", async () => {
     const r = await runSuite({
       ...base,

@@ -94,6 +94,13 @@ describe("deployment and scale read kubectl get deployment", () => {
     );
   });
 
+  test("an Available deployment still rolling out a new image fails, like kubectl rollout status would wait", () => {
+    expect(deploymentVerdict({ get: ok(fx("deployment-rolling.json")) })).toMatchObject({
+      status: "failed",
+      message: "deployment nginx is available but its rollout is not complete: 1/2 updated, 3 pods in all",
+    });
+  });
+
   test("a missing deployment fails; an unreachable API server is an error", () => {
     expect(deploymentVerdict({ get: fail(1, fx("deployment-notfound.stderr.txt")) })).toMatchObject({
       status: "failed",

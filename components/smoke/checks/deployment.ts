@@ -1,6 +1,10 @@
-/** deployment: the scheduler and kubelets run pods — deployment `nginx` becomes Available. */
+/**
+ * deployment: the scheduler and kubelets run pods — deployment `nginx` becomes Available with
+ * its current spec rolled out (as `kubectl rollout status` waits for), so later checks never
+ * look at a pod of an older image.
+ */
 import type { ExecResult } from "../adapter";
-import { conditionText, firstLine, isNotFound, parseDeployment } from "../k8s-json";
+import { conditionText, firstLine, isNotFound, parseDeployment, rolloutComplete } from "../k8s-json";
 import { kubectl, pollUntil } from "../probe-util";
 import { defineCheck, TEST_OBJECTS, type ProbeContext, type Verdict } from "../types";
 
@@ -9,9 +13,12 @@ export interface DeploymentEvidence {
   get: ExecResult;
 }
 
-const available = (r: ExecResult) =>
-  r.code === 0 &&
-  parseDeployment(r.stdout).conditions.some((c) => c.type === "Available" && c.status === "True");
+const isAvailable = (r: ExecResult) => {
+  const d = parseDeployment(r.stdout);
+  return d.conditions.some((c) => c.type === "Available" && c.status === "True") && rolloutComplete(d);
+};
+/** Stop polling once it is available, or when it does not exist at all (waiting will not help). */
+const settled = (r: ExecResult) => (r.code === 0 ? isAvailable(r) : isNotFound(r.stderr));
 
 export function readDeployment(ctx: ProbeContext): Promise<ExecResult> {
   return kubectl(ctx, [
@@ -53,6 +60,13 @@ export function verdict(e: DeploymentEvidence): Verdict {
     readyReplicas: d.readyReplicas,
     available: conditionText(cond),
   };
+  if (cond?.status === "True" && !rolloutComplete(d)) {
+    return {
+      status: "failed",
+      message: `deployment ${d.name} is available but its rollout is not complete: ${d.updatedReplicas}/${d.specReplicas} updated, ${d.replicas} pods in all`,
+      evidence,
+    };
+  }
   if (cond?.status === "True") {
     return {
       status: "passed",
@@ -74,7 +88,7 @@ export const deployment = defineCheck<DeploymentEvidence>({
   needs: [],
   diagnose: true,
   async probe(ctx) {
-    return { get: await pollUntil(ctx, () => readDeployment(ctx), available) };
+    return { get: await pollUntil(ctx, () => readDeployment(ctx), settled) };
   },
   verdict,
 });

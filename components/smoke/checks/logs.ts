@@ -61,12 +61,12 @@ export const logs = defineCheck<LogsEvidence>({
         TEST_OBJECTS.container,
         `--tail=${TAIL_LINES}`,
       ]);
-    // The kubelet may lag a moment behind nginx's write: re-read briefly.
+    // The kubelet may lag a moment behind nginx's write: re-read briefly, not for the whole bound.
     const got = await pollUntil(
       ctx,
       read,
       (r) => r.code === 0 && findRequestLine(r.stdout, fwd.marker) !== undefined,
-      1000,
+      { intervalMs: 1000, maxWaitMs: 15_000 },
     );
     return { pod: fwd.pod, marker: fwd.marker, logs: got };
   },

@@ -1,6 +1,6 @@
 /** scale: scaling works — the deployment has its 2 replicas ready. */
 import type { ExecResult } from "../adapter";
-import { parseDeployment } from "../k8s-json";
+import { isNotFound, parseDeployment } from "../k8s-json";
 import { pollUntil } from "../probe-util";
 import { defineCheck, TEST_OBJECTS, type Verdict } from "../types";
 import { readDeployment, unreadable } from "./deployment";
@@ -10,7 +10,7 @@ export interface ScaleEvidence {
 }
 
 const enough = (r: ExecResult) =>
-  r.code === 0 && parseDeployment(r.stdout).readyReplicas >= TEST_OBJECTS.replicas;
+  r.code === 0 ? parseDeployment(r.stdout).readyReplicas >= TEST_OBJECTS.replicas : isNotFound(r.stderr);
 
 export function verdict(e: ScaleEvidence): Verdict {
   const bad = unreadable(e.get);
