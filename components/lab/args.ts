@@ -10,7 +10,7 @@ export interface LabArgs {
   command: LabCommand;
   /** As given with --stack (or LAB_STACK); resolved and sanitised later. */
   stack?: string;
-  /** down: keep QueryPie's data volumes and the stack's state directory. */
+  /** down: keep QueryPie's data volumes (left in the stack's state) and the stack's state directory. */
   keepData: boolean;
   /** down: remove the stack from the backend afterwards. */
   rm: boolean;
@@ -117,6 +117,11 @@ export function parseLabArgs(
       const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       return { error: `${flag} only applies to ${commands.join(", ")}` };
     }
+  }
+  if (args.keepData && args.rm) {
+    return {
+      error: "--keep-data keeps volumes in the stack's state, which --rm would delete; use one of them",
+    };
   }
   if (args.command === "ci" && args.stack !== undefined) {
     return { error: "ci makes its own uniquely named stack; leave --stack out" };

@@ -278,6 +278,9 @@ async function backstop(
   return result;
 }
 
+/** Docker volumes the stack declares (QueryPie's database); what `down --keep-data` keeps. */
+export const DATA_VOLUME_TYPE = "docker:index/volume:Volume";
+
 export async function downCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   const stack = resolveStack(args, deps);
   await requirePulumi(deps);
@@ -288,9 +291,14 @@ export async function downCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   if (!info) {
     deps.log(`Stack "${stack.name}" does not exist in the state backend: nothing for Pulumi to destroy.`);
   } else {
-    deps.log(`Down: destroying stack "${stack.name}" (kind clusters included).`);
+    // --keep-data: the data volumes stay in the stack's state, so the next `up` mounts them again.
+    const keep = args.keepData
+      ? (await workspace.resources(stack.name)).filter((r) => r.type === DATA_VOLUME_TYPE).map((r) => r.urn)
+      : [];
+    const kept = keep.length ? `; keeping ${keep.length} data volume(s) for the next up` : "";
+    deps.log(`Down: destroying stack "${stack.name}" (kind clusters included${kept}).`);
     const down = await runOperation("destroy", io(deps, args), (hooks) =>
-      workspace.destroy(stack.name, hooks),
+      workspace.destroy(stack.name, hooks, { exclude: keep }),
     );
     if (!down.ok) {
       destroyFailed = true;

@@ -25,7 +25,10 @@ export interface LabWorkspace {
   /** `pulumi config set [--path] <key> <value>`; the value goes to the CLI's config file, not a log. */
   setConfig(stack: string, key: string, value: string, opts?: { path?: boolean }): Promise<void>;
   up(stack: string, hooks: OperationHooks): Promise<OutputMap>;
-  destroy(stack: string, hooks: OperationHooks): Promise<void>;
+  /** `exclude`: URNs to leave in place (with their state), e.g. data volumes on `down --keep-data`. */
+  destroy(stack: string, hooks: OperationHooks, opts?: { exclude?: string[] }): Promise<void>;
+  /** URN and type of every resource in the stack's state. */
+  resources(stack: string): Promise<{ urn: string; type: string }[]>;
   outputs(stack: string): Promise<OutputMap>;
   removeStack(stack: string, opts: { force: boolean; preserveConfig: boolean }): Promise<void>;
 }
@@ -68,14 +71,21 @@ export function automationWorkspace(projectDir: string, envVars: Record<string, 
       });
       return result.outputs;
     },
-    async destroy(stack, hooks) {
+    async destroy(stack, hooks, opts) {
       const s = await select(stack);
       await s.destroy({
         onEvent: hooks.onEvent,
         onOutput: hooks.onOutput,
         signal: hooks.signal,
         color: "never",
+        ...(opts?.exclude?.length ? { exclude: opts.exclude } : {}),
       });
+    },
+    async resources(stack) {
+      const exported = await (await select(stack)).exportStack();
+      const list = (exported.deployment as { resources?: { urn: string; type: string }[] } | undefined)
+        ?.resources;
+      return (list ?? []).map((r) => ({ urn: r.urn, type: r.type }));
     },
     async outputs(stack) {
       return (await select(stack)).outputs();

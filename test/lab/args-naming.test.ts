@@ -16,7 +16,8 @@ describe("argument parsing", () => {
     ],
     [["up", "--stack", "dev"], { command: "up", stack: "dev" }],
     [["--stack=dev-bob", "status"], { command: "status", stack: "dev-bob" }],
-    [["down", "--keep-data", "--rm"], { command: "down", keepData: true, rm: true }],
+    [["down", "--keep-data"], { command: "down", keepData: true, rm: false }],
+    [["down", "--rm"], { command: "down", keepData: false, rm: true }],
     [
       ["ci", "--no-platform", "--junit", "r/j.xml", "--markdown=r/s.md"],
       { command: "ci", noPlatform: true, junit: "r/j.xml", markdown: "r/s.md" },
@@ -42,6 +43,10 @@ describe("argument parsing", () => {
     [["down", "--no-platform"], "--no-platform only applies to up, ci, preflight"],
     [["up", "--junit", "x"], "--junit only applies to ci"],
     [["ci", "--stack", "x"], "ci makes its own uniquely named stack; leave --stack out"],
+    [
+      ["down", "--keep-data", "--rm"],
+      "--keep-data keeps volumes in the stack's state, which --rm would delete; use one of them",
+    ],
   ])("%j is a usage error: %s", (argv, error) => {
     expect(parseLabArgs(argv)).toEqual({ error });
   });

@@ -226,6 +226,26 @@ describe("lab down", () => {
     expect(h.journal).toContain("removeStack lab force=false preserveConfig=true");
   });
 
+  test("--keep-data leaves the data volumes out of the destroy (and in the state, for the next up)", async () => {
+    const h = harness();
+    await labMain(["up"], h.deps);
+    const volume =
+      "urn:pulumi:lab::kind-access-lab::lab:index:AccessPlatform$docker:index/volume:Volume::querypie-data";
+    h.workspace.resourceList = [
+      { urn: volume, type: "docker:index/volume:Volume" },
+      {
+        urn: "urn:pulumi:lab::kind-access-lab::lab:index:KindCluster::cluster1",
+        type: "lab:index:KindCluster",
+      },
+    ];
+    h.journal.length = 0;
+    expect(await labMain(["down", "--keep-data"], h.deps)).toBe(0);
+    expect(h.journal).toContain(`destroy lab --exclude ${volume}`);
+    expect(h.text()).toContain(
+      'Down: destroying stack "lab" (kind clusters included; keeping 1 data volume(s) for the next up).',
+    );
+  });
+
   test("a missing Pulumi CLI gives one message with the install command, exit 2, no stack trace", async () => {
     const h = harness({
       probe: { ...HEALTHY, commands: { "docker info": HEALTHY.commands["docker info"]! } },

@@ -69,8 +69,15 @@ export class FakeWorkspace implements LabWorkspace {
     if (s) s.resources = 12;
     return this.upOutputs;
   }
-  async destroy(stack: string, hooks: OperationHooks) {
-    this.journal.push(`destroy ${stack}`);
+  resourceList: { urn: string; type: string }[] = [];
+  async resources(stack: string) {
+    this.journal.push(`resources ${stack}`);
+    return this.resourceList;
+  }
+  async destroy(stack: string, hooks: OperationHooks, opts?: { exclude?: string[] }) {
+    this.journal.push(
+      `destroy ${stack}${opts?.exclude?.length ? ` --exclude ${opts.exclude.join(",")}` : ""}`,
+    );
     await this.operate("destroy", this.destroyBehaviour, hooks);
     const s = this.stacks.get(stack);
     if (s) s.resources = 0;
@@ -189,8 +196,8 @@ export function harness(opts: { probe?: FakeProbeSpec; env?: Record<string, stri
     return up(stack, hooks);
   };
   const destroy = workspace.destroy.bind(workspace);
-  workspace.destroy = async (stack, hooks) => {
-    await destroy(stack, hooks);
+  workspace.destroy = async (stack, hooks, opts) => {
+    await destroy(stack, hooks, opts);
     kindClusters.clear(); // a destroy that works removes the clusters itself
   };
   return h;
