@@ -49,6 +49,7 @@ describe("npm run smoke, one cluster, real adapter against a fake kubectl/docker
     const junit = path.join(dir, "smoke.xml");
     const markdown = path.join(dir, "summary.md");
     const kubeconfig = "apiVersion: v1\nkind: Config\n# fake-kubeconfig-content\n";
+    const tmpBefore = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("lab-smoke-")).length;
     const r = smoke(
       [
         "--cluster",
@@ -89,7 +90,8 @@ describe("npm run smoke, one cluster, real adapter against a fake kubectl/docker
     const calls = fs.readFileSync(path.join(dir, "calls.log"), "utf8");
     expect(calls).not.toContain("fake-kubeconfig-content");
     expect(calls).toContain("kubeconfig mode 600");
-    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("lab-smoke-"))).toEqual([]);
+    // The temporary kubeconfig directory is gone again.
+    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("lab-smoke-"))).toHaveLength(tmpBefore);
 
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
       fs.readFileSync(junit, "utf8"),
