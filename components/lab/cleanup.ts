@@ -60,12 +60,20 @@ export function parseContainers(stdout: string): DockerListing["containers"] {
   });
 }
 
-/** Only directories inside `<project>/.lab/` are ever removed: stateDir is user config. */
+/** What `.lab/` holds besides the stacks' directories: never removed by a teardown. */
+const LAB_OWN = ["state", "passphrase", "reports"];
+
+/**
+ * Only directories inside `<project>/.lab/` are ever removed (stateDir is user config), and
+ * never the state backend, the passphrase or the CI reports, whatever a stack is called.
+ */
 export function removableStateDir(stateDir: string | undefined, projectDir: string): string | undefined {
   if (!stateDir) return undefined;
-  const labRoot = path.join(projectDir, ".lab") + path.sep;
+  const labRoot = path.join(projectDir, ".lab");
   const resolved = path.resolve(stateDir);
-  if (!resolved.startsWith(labRoot) || resolved === path.join(projectDir, ".lab", "state")) return undefined;
+  const inside = path.relative(labRoot, resolved);
+  if (!inside || inside.startsWith("..") || path.isAbsolute(inside)) return undefined;
+  if (LAB_OWN.includes(inside.split(path.sep)[0] ?? "")) return undefined;
   return resolved;
 }
 

@@ -151,6 +151,11 @@ describe("teardown backstop decisions", () => {
   test.each<[string | undefined, string | undefined]>([
     ["/p/.lab/dev-alice", "/p/.lab/dev-alice"],
     ["/p/.lab/state", undefined],
+    ["/p/.lab/passphrase", undefined],
+    ["/p/.lab/reports", undefined],
+    ["/p/.lab/state/sub", undefined],
+    ["/p/.lab/a/b", "/p/.lab/a/b"],
+    ["/p/.labx/a", undefined],
     ["/p/.lab", undefined],
     ["/home/alice", undefined],
     ["/p/.lab/../src", undefined],
