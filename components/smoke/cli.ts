@@ -174,6 +174,11 @@ export interface Plan {
 
 type Env = Record<string, string | undefined>;
 
+/** The web address QueryPieClient wants; `AccessPlatform.apiBaseUrl` (…/api/external/v2) works too. */
+export function webBaseUrl(url: string): string {
+  return url.replace(/\/+$/, "").replace(/\/api\/external\/v2$/, "");
+}
+
 function timing(opts: CliOptions, smoke: SmokeConfig, problems: string[]) {
   const checkTimeoutMs = (opts.checkTimeoutSeconds ?? smoke.checkTimeoutSeconds) * 1000;
   const suiteTimeoutMs = (opts.suiteTimeoutSeconds ?? smoke.suiteTimeoutSeconds) * 1000;
@@ -197,7 +202,7 @@ export function planStack(
     problems.push(`stack "${lab.stack}" declares no clusters (kind-access-lab:clusters)`);
   const loginId = opts.loginId ?? lab.smoke.loginId;
   const host = lab.platform.bindAddress === "0.0.0.0" ? "127.0.0.1" : lab.platform.bindAddress;
-  const baseUrl = env[ENV.url] || `http://${host}:${lab.platform.ports.web}`;
+  const baseUrl = webBaseUrl(env[ENV.url] || `http://${host}:${lab.platform.ports.web}`);
   const token = env[ENV.token];
   const targets = lab.clusters.map((c): ClusterPlan => {
     // The KindCluster component writes it there (components/kind/paths.ts).
@@ -243,7 +248,12 @@ export function planSingle(
   const url = env[ENV.url];
   const platform: PlatformPlan =
     token && url && opts.platformCluster
-      ? { baseUrl: url, token, loginId: opts.loginId ?? smoke.loginId, clusterName: opts.platformCluster }
+      ? {
+          baseUrl: webBaseUrl(url),
+          token,
+          loginId: opts.loginId ?? smoke.loginId,
+          clusterName: opts.platformCluster,
+        }
       : {
           skipReason:
             opts.platformSkipReason ??

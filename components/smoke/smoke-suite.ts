@@ -25,7 +25,10 @@ import { TEST_OBJECTS, type ClusterSmokeResult } from "./types";
 
 /** QueryPie settings `platform-access` needs. */
 export interface SmokePlatformAccess {
-  /** QueryPie web base URL as seen from this host, e.g. `http://127.0.0.1:8000`. */
+  /**
+   * QueryPie as seen from this host: `AccessPlatform.webUrl` (`http://127.0.0.1:8000`) or
+   * `AccessPlatform.apiBaseUrl` (the same plus `/api/external/v2`, which is removed).
+   */
   apiBaseUrl: pulumi.Input<string>;
   /** API token (secret). */
   token: pulumi.Input<string>;
