@@ -157,7 +157,7 @@ async function smokeAfterUp(
   }
   deps.log(`Smoke: the stack outputs hold no results; running \`npm run smoke -- --stack ${stack}\`.`);
   const code = await deps.runScript("smoke", ["--stack", stack], signal);
-  return { passed: code === 0, ran: `npm run smoke (exit ${code})` };
+  return { passed: code === 0, ran: `\`npm run smoke\`, exit ${code}` };
 }
 
 export async function upCmd(args: LabArgs, deps: LabDeps): Promise<number> {
@@ -214,7 +214,7 @@ export async function upCmd(args: LabArgs, deps: LabDeps): Promise<number> {
         );
         return EXIT.pulumi;
       }
-      let outputs = up.value;
+      const outputs = up.value;
       let smoke: { passed: boolean | undefined; ran: string } = {
         passed: undefined,
         ran: "skipped (--no-smoke)",
@@ -222,11 +222,13 @@ export async function upCmd(args: LabArgs, deps: LabDeps): Promise<number> {
       if (!args.noSmoke) {
         smoke = await smokeAfterUp(stack.name, outputs, deps, controller.signal);
         if (received()) return SIGNAL_EXIT[received() as Signal];
-        outputs = smokeTable(outputs) ? outputs : await workspace.outputs(stack.name).catch(() => outputs);
       }
       deps.log("");
       deps.log(`Lab "${stack.name}" is up (${formatElapsed(deps.now() - started)}). Smoke: ${smoke.ran}.`);
-      formatSummary(stack.name, outputs, plan.config).forEach((l) => deps.log(l));
+      const note = smoke.ran.startsWith("`npm run smoke`")
+        ? `Smoke suite: see its table above (${smoke.ran})`
+        : undefined;
+      formatSummary(stack.name, outputs, plan.config, note).forEach((l) => deps.log(l));
       return smoke.passed === false ? EXIT.smoke : EXIT.ok;
     },
   );

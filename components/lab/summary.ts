@@ -189,6 +189,8 @@ export function formatSummary(
   stack: string,
   outputs: OutputMap | undefined,
   config: LabConfig | undefined,
+  /** Said instead of "no results" when the suite ran outside the stack (its table is above). */
+  smokeNote?: string,
 ): string[] {
   const lines: string[] = [];
   const clusters = clusterLines(outputs, config);
@@ -204,7 +206,9 @@ export function formatSummary(
   const steps = nextStepsOf(outputs);
   if (steps.length) lines.push("Next steps:", ...steps.map((s) => `  ${s}`));
   const smoke = smokeTable(outputs);
-  lines.push(...(smoke ? formatSmokeTable(smoke) : ["Smoke suite: no results in the stack outputs"]));
+  lines.push(
+    ...(smoke ? formatSmokeTable(smoke) : [smokeNote ?? "Smoke suite: no results in the stack outputs"]),
+  );
   const secret = Object.entries(outputs ?? {})
     .filter(([, o]) => o.secret)
     .map(([k]) => k);

@@ -27,7 +27,6 @@ describe("lab up", () => {
       "createOrSelectStack lab",
       "up lab",
       "script smoke --stack lab",
-      "outputs lab",
     ]);
     const text = h.text();
     expect(text.indexOf("Preflight passed")).toBeLessThan(text.indexOf("[0:00] clusters: started"));
@@ -38,6 +37,7 @@ describe("lab up", () => {
       `KUBECONFIG=${path.join(h.projectDir, ".lab", "lab", "cluster1", "kubeconfig")} kubectl get nodes`,
     );
     expect(text).toContain("QueryPie: http://127.0.0.1:8000");
+    expect(h.lines.at(-1)).toBe("Smoke suite: see its table above (`npm run smoke`, exit 0)");
   });
 
   test("smoke results already in the stack outputs are shown, and the smoke script is not run again", async () => {
@@ -106,7 +106,7 @@ describe("lab up", () => {
     const h = harness();
     h.smokeCodes.push(1);
     expect(await labMain(["up"], h.deps)).toBe(5);
-    expect(h.text()).toContain("Smoke: npm run smoke (exit 1).");
+    expect(h.text()).toContain("Smoke: `npm run smoke`, exit 1.");
   });
 
   test("--no-smoke skips the smoke step", async () => {
