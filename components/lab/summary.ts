@@ -75,7 +75,8 @@ export function clusterLines(outputs: OutputMap | undefined, config: LabConfig |
   const add = (e: Obj) => {
     const kindName = pick(e, "kindName") ?? pick(e, "name") ?? "?";
     const cfg = fromConfig.find((c) => c.kindName === kindName || c.name === pick(e, "name"));
-    const name = pick(e, "name") ?? cfg?.name ?? kindName;
+    // The config's name (cluster1) reads better than an output's, which may be the kind name.
+    const name = cfg?.name ?? pick(e, "name") ?? kindName;
     if (names.has(kindName)) return;
     names.add(kindName);
     lines.push({
@@ -165,14 +166,14 @@ export function formatSmokeTable(table: SmokeTable): string[] {
 }
 
 function nextStepsOf(outputs: OutputMap | undefined): string[] {
-  const platform = plainOutput(outputs, "platform");
+  const platform = plainOutput(outputs, "querypie") ?? plainOutput(outputs, "platform");
   const raw = plainOutput(outputs, "nextSteps") ?? (isObj(platform) ? platform.nextSteps : undefined);
   const list = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split("\n") : [];
   return list.map((s) => safeString(s)).filter((s): s is string => s !== undefined && s.trim() !== "");
 }
 
 function platformUrl(outputs: OutputMap | undefined, config: LabConfig | undefined): string | undefined {
-  const platform = plainOutput(outputs, "platform");
+  const platform = plainOutput(outputs, "querypie") ?? plainOutput(outputs, "platform");
   const fromOutputs =
     (isObj(platform) ? pick(platform, "webUrl", "url") : undefined) ??
     safeString(plainOutput(outputs, "querypieUrl"));

@@ -138,6 +138,36 @@ describe("summary from stack outputs", () => {
     ]);
   });
 
+  test("the program's own outputs (clusters list, querypie, nextSteps, smoke list) read as they are exported", () => {
+    const outputs = out({
+      clusters: [
+        {
+          name: "cluster1",
+          context: "kind-cluster1",
+          endpoint: "https://127.0.0.1:6444",
+          kubeconfigPath: "/k/1",
+        },
+      ],
+      querypie: { webUrl: "http://127.0.0.1:8000", apiBaseUrl: "http://127.0.0.1:8000/api/external/v2" },
+      nextSteps: "Open http://127.0.0.1:8000 and log in as qp-admin",
+      smoke: [{ cluster: "cluster1", checks: [{ id: "exec", status: "passed", durationMs: 200 }] }],
+      smokePassed: true,
+    });
+    expect(formatSummary("lab", outputs, config)).toEqual([
+      'Clusters of stack "lab":',
+      "  cluster1 (kind cluster1): https://127.0.0.1:6444, context kind-cluster1",
+      "    KUBECONFIG=/k/1 kubectl get nodes",
+      "  cluster2 (kind cluster2): https://127.0.0.1:6445, context kind-cluster2",
+      "    KUBECONFIG=/p/.lab/lab/cluster2/kubeconfig kubectl get nodes",
+      "QueryPie: http://127.0.0.1:8000",
+      "Next steps:",
+      "  Open http://127.0.0.1:8000 and log in as qp-admin",
+      "Smoke suite: PASSED",
+      "  check  cluster1",
+      "  exec   passed 0.2s",
+    ]);
+  });
+
   test("a secret output is never printed, only named", () => {
     const outputs = out({ clusters: [{ kindName: "cluster1", endpoint: "https://leak.example" }] }, [
       "clusters",
