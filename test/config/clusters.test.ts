@@ -105,6 +105,16 @@ describe("clusters defaults", () => {
     ]);
   });
 
+  test("32 entries of {name} alone load: every default pod subnet is valid and its own", () => {
+    const lab = loadLabConfig(
+      { clusters: Array.from({ length: 32 }, (_, i) => ({ name: `c${i}` })) },
+      { stack: "t", projectDir: "/p" },
+    );
+    const pods = lab.clusters.map((c) => c.podSubnet);
+    expect(new Set(pods).size).toBe(32);
+    expect([pods[15], pods[16], pods[31]]).toEqual(["10.255.0.0/16", "10.224.0.0/16", "10.239.0.0/16"]);
+  });
+
   test("namePrefix and portOffset derive kind names and every host port, so two stacks share a host", () => {
     const lab = loadLabConfig(
       { namePrefix: "alice-", portOffset: 100 },
@@ -415,11 +425,12 @@ describe("clusters rules: each broken rule gives key, value, what is wrong and t
       ],
     ],
     [
-      "at most eight clusters",
-      Array.from({ length: 9 }, (_, i) => ({ name: `c${i}` })),
+      "at most 32 clusters",
+      // Own pod subnets: past 32 entries the defaults would start to overlap, a second problem.
+      Array.from({ length: 33 }, (_, i) => ({ name: `c${i}`, podSubnet: `10.${100 + i}.0.0/16` })),
       {},
       [
-        `${P}clusters = "(9 clusters)": holds more than the 8 clusters one host runs comfortably. Fix: remove clusters, or split them across stacks with namePrefix and portOffset.`,
+        `${P}clusters = "(33 clusters)": holds more than the 32 clusters one host runs comfortably. Fix: remove clusters, or split them across stacks with namePrefix and portOffset.`,
       ],
     ],
   ])("%s", (_rule, clusters, ctx, expected) => {
