@@ -138,8 +138,14 @@ export const clusters = kinds.map((k) => ({
   serverVersion: k.serverVersion,
   kubeconfigPath: k.kubeconfigPath,
   useWith: pulumi.interpolate`export KUBECONFIG=${k.kubeconfigPath}`,
-  kubeconfig: k.kubeconfig,
 }));
+
+/** Kind name -> kubeconfig, a top-level secret (a secret nested in `clusters` would not show as one). */
+export const kubeconfigs = pulumi.secret(
+  pulumi
+    .all(kinds.map((k) => pulumi.all([k.kindName, k.kubeconfig])))
+    .apply((rows) => Object.fromEntries(rows)),
+);
 
 export const querypie = platform
   ? {

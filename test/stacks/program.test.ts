@@ -75,7 +75,9 @@ describe("the lab program with an API token", () => {
   test("stack outputs: clusters without plain kubeconfigs, platform, access, smoke, smokePassed", async () => {
     const clusters = await valueOf(program.clusters[0].name);
     expect(clusters).toBe("cluster1");
-    expect(await secretOf(program.clusters[0].kubeconfig)).toBe(true);
+    expect(program.clusters[0]).not.toHaveProperty("kubeconfig");
+    expect(await secretOf(program.kubeconfigs)).toBe(true);
+    expect(Object.keys(await valueOf(program.kubeconfigs))).toEqual(["cluster1", "cluster2"]);
     expect(await valueOf(program.clusters[1].useWith)).toMatch(
       /^export KUBECONFIG=\/.+\/\.lab\/lab\/cluster2\/kubeconfig$/,
     );
