@@ -22,6 +22,7 @@ import {
   USAGE,
   type Plan,
 } from "../components/smoke/cli";
+import { exitWhenFlushed } from "../components/smoke/exit";
 import { kubectlAdapter } from "../components/smoke/kubectl-adapter";
 import { QueryPieClient } from "../components/platform/client";
 import { accessProbeFromClient } from "../components/smoke/platform-probe";
@@ -111,11 +112,12 @@ async function main(): Promise<number> {
   }
 }
 
+// Not process.exit: the JSON report on stdout must reach the SmokeSuite's pipe whole.
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (e: unknown) => {
     if (e instanceof UsageError) process.stderr.write(`smoke: ${e.message}\n\n${USAGE}\n`);
     else process.stderr.write(`smoke: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
+    exitWhenFlushed(2);
   },
 );
