@@ -18,6 +18,7 @@ import {
   apiBaseUrl,
   appEnv,
   appPortBindings,
+  goDuration,
   hostsLine,
   kacProxyEndpoint,
   mysqlEnv,
@@ -170,12 +171,13 @@ export class AccessPlatform extends pulumi.ComponentResource {
         networksAdvanced: [{ name: dbNetwork.name }],
         volumes: [{ volumeName: dataVolume.name, containerPath: "/var/lib/mysql" }],
         uploads: [{ file: "/docker-entrypoint-initdb.d/init.sql", content: mysqlInitSql() }],
-        // TCP to 127.0.0.1 fails while the entrypoint's init server (socket only) runs.
+        // TCP to 127.0.0.1 fails while the entrypoint's init server (socket only) runs. Durations
+        // in Go's spelling everywhere, as the provider reads them back (goDuration).
         healthcheck: {
           tests: ["CMD", "mysqladmin", "ping", "-h", "127.0.0.1", "--silent"],
-          interval: "5s",
-          timeout: "5s",
-          startPeriod: "120s",
+          interval: goDuration(5),
+          timeout: goDuration(5),
+          startPeriod: goDuration(120),
           retries: 12,
         },
         wait: true,
@@ -202,8 +204,8 @@ export class AccessPlatform extends pulumi.ComponentResource {
         networksAdvanced: [{ name: dbNetwork.name }],
         healthcheck: {
           tests: ["CMD-SHELL", "redis-cli ping | grep -q PONG"],
-          interval: "5s",
-          timeout: "5s",
+          interval: goDuration(5),
+          timeout: goDuration(5),
           retries: 12,
         },
         wait: true,
@@ -230,9 +232,9 @@ export class AccessPlatform extends pulumi.ComponentResource {
             "CMD-SHELL",
             "curl -fsS -o /dev/null http://127.0.0.1:8050/health || wget -q -O /dev/null http://127.0.0.1:8050/health",
           ],
-          interval: "10s",
-          timeout: "5s",
-          startPeriod: "60s",
+          interval: goDuration(10),
+          timeout: goDuration(5),
+          startPeriod: goDuration(60),
           retries: 6,
         },
       },
@@ -272,9 +274,9 @@ export class AccessPlatform extends pulumi.ComponentResource {
         // `readyz` ships in the image (the vendor's installer runs it with docker exec).
         healthcheck: {
           tests: ["CMD", "readyz"],
-          interval: "15s",
-          timeout: "10s",
-          startPeriod: "240s",
+          interval: goDuration(15),
+          timeout: goDuration(10),
+          startPeriod: goDuration(240),
           retries: 4,
         },
       },

@@ -228,6 +228,21 @@ export function nextStepsText(i: NextStepsInput): string {
   return lines.join("\n");
 }
 
+/**
+ * Whole seconds as Go's `time.Duration` prints them (`5s`, `2m0s`, `1h0m0s`). The docker provider
+ * reads a container's healthcheck back in that form and compares it with the declared text, so
+ * `120s` would show as a change on every `pulumi up` (and fail `preview --expect-no-changes`).
+ */
+export function goDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`not a whole number of seconds: ${seconds}`);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
 /** The shell line a command resource runs for one step of scripts/platform-steps.ts. */
 export function stepCommand(step: "migrate" | "wait" | "configure"): string {
   return `${path.join("node_modules", ".bin", "tsx")} ${path.join("scripts", "platform-steps.ts")} ${step}`;

@@ -5,6 +5,7 @@ import {
   apiBaseUrl,
   appEnv,
   appPortBindings,
+  goDuration,
   hostsLine,
   isAgentSecret,
   kacProxyEndpoint,
@@ -231,4 +232,23 @@ describe("nextSteps", () => {
 
 test("each step runs the local tsx on scripts/platform-steps.ts", () => {
   expect(stepCommand("migrate")).toBe("node_modules/.bin/tsx scripts/platform-steps.ts migrate");
+});
+
+describe("goDuration", () => {
+  test.each([
+    [0, "0s"],
+    [5, "5s"],
+    [59, "59s"],
+    [60, "1m0s"],
+    [120, "2m0s"],
+    [240, "4m0s"],
+    [3600, "1h0m0s"],
+    [3661, "1h1m1s"],
+  ])("%i seconds print as Go's time.Duration does: %s", (seconds, text) => {
+    expect(goDuration(seconds)).toBe(text);
+  });
+
+  test.each([-1, 1.5, Number.NaN])("%s is refused", (seconds) => {
+    expect(() => goDuration(seconds)).toThrow(`not a whole number of seconds: ${seconds}`);
+  });
 });

@@ -173,6 +173,20 @@ describe("AccessPlatform networking", () => {
     expect(inputs("qp-mysql").wait).toBe(true);
     expect(inputs("qp-redis").wait).toBe(true);
   });
+
+  // The docker provider reads healthchecks back with Go's Duration.String(); "120s" comes back as
+  // "2m0s", which would be a change on every up (resource_docker_container_funcs.go, Read).
+  test("healthcheck durations are spelt as the provider reads them back, so an up without changes shows none", () => {
+    const goSpelling = /^(?:[1-9]\d*h(?:[0-5]?\d)m(?:[0-5]?\d)s|[1-5]?\dm(?:[0-5]?\d)s|[0-5]?\ds)$/;
+    for (const part of ["mysql", "redis", "tools", "app"]) {
+      const hc = inputs(`qp-${part}`).healthcheck as Record<string, unknown>;
+      for (const key of ["interval", "timeout", "startPeriod", "startInterval"]) {
+        if (hc[key] !== undefined) expect(hc[key], `${part}.${key}`).toMatch(goSpelling);
+      }
+    }
+    expect((inputs("qp-mysql").healthcheck as Record<string, unknown>).startPeriod).toBe("2m0s");
+    expect((inputs("qp-app").healthcheck as Record<string, unknown>).startPeriod).toBe("4m0s");
+  });
 });
 
 describe("AccessPlatform secrets", () => {
