@@ -176,8 +176,9 @@ export class SmokeSuite extends pulumi.ComponentResource {
           template: {
             metadata: { labels: podLabels },
             spec: {
-              // kind keeps the NoSchedule taint on a lone control-plane: tolerate it and spread
-              // by hostname, so the 2 replicas land on 2 nodes whether the taint stays or not.
+              // kind keeps the control-plane's NoSchedule taint when there are workers (it lifts it
+              // only on a one-node cluster); this lab's kind config drops it (`taints: []`). Tolerate
+              // it anyway and spread by hostname: 2 replicas on 2 nodes whether the taint is there or not.
               tolerations: [
                 { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
               ],
