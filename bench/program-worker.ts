@@ -1,84 +1,18 @@
 /**
- * Builds the whole lab program (stacks/index.ts) for N clusters under Pulumi mocks, in this
- * process alone (Pulumi's runtime state is global, so each size gets a fresh process), and prints
- * one line `BENCH_RESULT <json>`: resource count, build time, peak RSS and the recorded graph
- * (every registration with the resources it depends on and its provider).
- *
- * Usage: tsx bench/program-worker.ts <clusters>
+ * Builds the program for N clusters under Pulumi mocks in this fresh process and prints one line
+ * `BENCH_RESULT <json>` (bench/program-run.ts). Usage: tsx bench/program-worker.ts <clusters>
  */
-import type * as pulumi from "@pulumi/pulumi";
-import { installMocks } from "../test/support/pulumi-mocks";
-import { programState } from "../test/stacks/program-fakes";
-import { providerName, RESULT_PREFIX, type ProgramRun, type RecordedNode } from "./program-scale";
-import { benchRawConfig } from "./stack-config";
+import { RESULT_PREFIX } from "./program-scale";
+import { buildProgram } from "./program-run";
 
-async function main(n: number): Promise<ProgramRun> {
-  let lastRegistration = 0;
-  const mocks = await installMocks({
-    stack: "bench",
-    config: { ...benchRawConfig(n), querypieApiToken: ["bench", "api", "token"].join("-") },
-    secretKeys: ["querypieApiToken"],
-    stateFor: (args: pulumi.runtime.MockResourceArgs) => {
-      lastRegistration = performance.now();
-      return programState(args);
-    },
-  });
-
-  // Load the SDKs and components first, so the timed part is the program's own work.
-  const loadStart = performance.now();
-  const k8s = await import("@pulumi/kubernetes");
-  void [k8s.core.v1.Secret, k8s.apps.v1.Deployment, k8s.rbac.v1.Role, k8s.networking.v1.NetworkPolicy];
-  await Promise.all([
-    import("@pulumi/docker"),
-    import("@pulumi/command"),
-    import("@pulumi/random"),
-    import("../components/kind/kind-cluster"),
-    import("../components/platform/access-platform"),
-    import("../components/platform/kind-network-attachment"),
-    import("../components/access/cluster-registration"),
-    import("../components/access/access-control"),
-    import("../components/access/rbac-seeds"),
-    import("../components/smoke/smoke-suite"),
-  ]);
-  const loadMs = performance.now() - loadStart;
-
-  const start = performance.now();
-  const program = await import("../stacks/index");
-  await new Promise<void>((resolve) => program.smokePassed.apply(() => resolve()));
-  // Let the last registrations (those no output waits for) reach the mocks.
-  let count = -1;
-  while (count !== mocks.registered.length) {
-    count = mocks.registered.length;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  const buildMs = lastRegistration - start;
-
-  const nodes: RecordedNode[] = mocks.registered.map((r) => ({
-    name: r.name,
-    type: r.type,
-    deps: r.deps,
-    ...(providerName(r.provider) ? { provider: providerName(r.provider) } : {}),
-  }));
-  return {
-    clusters: n,
-    resources: nodes.length,
-    loadMs: Math.round(loadMs),
-    buildMs: Math.round(buildMs),
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    nodes,
-  };
-}
-
-if (require.main === module) {
-  const n = Number(process.argv[2]);
-  main(n).then(
-    (run) => {
-      // Exit only once the whole line is out: a pipe takes large writes in pieces.
-      process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(run)}\n`, () => process.exit(0));
-    },
-    (e: unknown) => {
-      console.error(`program-worker: building the program for ${n} clusters failed: ${String(e)}`);
-      process.exit(1);
-    },
-  );
-}
+const n = Number(process.argv[2]);
+buildProgram(n).then(
+  (run) => {
+    // Exit only once the whole line is out: a pipe takes large writes in pieces.
+    process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(run)}\n`, () => process.exit(0));
+  },
+  (e: unknown) => {
+    console.error(`program-worker: building the program for ${n} clusters failed: ${String(e)}`);
+    process.exit(1);
+  },
+);
