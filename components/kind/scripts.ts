@@ -10,6 +10,12 @@
 
 const FAIL = `fail() { echo "kind-access-lab: $*" >&2; exit 1; }`;
 
+// Without it a missing tool would surface as "Is the Docker engine running?" or a readiness timeout.
+const KIND_URL = "https://kind.sigs.k8s.io/docs/user/quick-start/#installation";
+const KUBECTL_URL = "https://kubernetes.io/docs/tasks/tools/";
+const need = (tool: string, url: string) =>
+  `command -v ${tool} >/dev/null 2>&1 || fail "${tool} is not on the PATH pulumi runs with ($PATH). Install it (${url}), then run the same pulumi command again."`;
+
 const LIST_CLUSTERS = `clusters=$(kind get clusters 2>&1) || fail "cannot list kind clusters ($clusters). Is the Docker engine running? Start it, then run pulumi up again."`;
 
 /** Writes the EncryptionConfiguration from stdin, owner-only, atomically. */
@@ -32,6 +38,7 @@ rmdir "$LAB_ENCRYPTION_DIR" 2>/dev/null || true`;
  */
 export const CREATE_CLUSTER = `set -u
 ${FAIL}
+${need("kind", KIND_URL)}
 ${LIST_CLUSTERS}
 if printf '%s\\n' "$clusters" | grep -qx -- "$LAB_KIND_NAME"; then
   fail "a kind cluster named $LAB_KIND_NAME already exists, but this stack did not create it (an interrupted earlier run, or made by hand). Its config is unknown, so it is not adopted. Delete it with: kind delete cluster --name $LAB_KIND_NAME ; then run pulumi up again."
@@ -47,6 +54,8 @@ export const UPDATE_CLUSTER = `echo "kind-access-lab: kind cluster $LAB_KIND_NAM
 
 /** Idempotent: kind deletes nothing when the cluster is already gone. */
 export const DELETE_CLUSTER = `set -u
+${FAIL}
+${need("kind", KIND_URL)}
 kind delete cluster --name "$LAB_KIND_NAME" --kubeconfig "$LAB_KUBECONFIG" || { echo "kind-access-lab: kind delete cluster failed for $LAB_KIND_NAME. Is the Docker engine running? Start it, then run the same pulumi command again." >&2; exit 1; }
 rm -f "$LAB_KUBECONFIG" "$LAB_KUBECONFIG.lock"`;
 
@@ -57,6 +66,8 @@ rm -f "$LAB_KUBECONFIG" "$LAB_KUBECONFIG.lock"`;
  */
 export const CHECK_READY = `set -u
 ${FAIL}
+${need("kind", KIND_URL)}
+${need("kubectl", KUBECTL_URL)}
 ${LIST_CLUSTERS}
 printf '%s\\n' "$clusters" | grep -qx -- "$LAB_KIND_NAME" || fail "kind cluster $LAB_KIND_NAME is in this stack's state but not on this host (removed with kind delete cluster, or lost with Docker's data). Recreate it with: pulumi up --replace '$LAB_CREATE_URN'"
 nodes=$(kind get nodes --name "$LAB_KIND_NAME" 2>/dev/null)

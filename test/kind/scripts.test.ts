@@ -225,6 +225,35 @@ describe("CHECK_READY (every up: drift and readiness)", () => {
   });
 });
 
+describe("a tool missing from PATH is named as such, not taken for a stopped Docker engine", () => {
+  const kindOnly = () => {
+    const bin = path.join(dir, "kind-only");
+    fs.mkdirSync(bin);
+    fs.symlinkSync(path.join(dir, "bin", "kind"), path.join(bin, "kind"));
+    return bin;
+  };
+  const noKind = (script: string) => {
+    const r = run(script, { PATH: "/nonexistent" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "kind-access-lab: kind is not on the PATH pulumi runs with (/nonexistent). Install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), then run the same pulumi command again.",
+    );
+  };
+
+  test("CREATE_CLUSTER without kind", () => noKind(scripts.CREATE_CLUSTER));
+  test("DELETE_CLUSTER without kind", () => noKind(scripts.DELETE_CLUSTER));
+  test("CHECK_READY without kind", () => noKind(scripts.CHECK_READY));
+
+  test("CHECK_READY without kubectl", () => {
+    const bin = kindOnly();
+    const r = run(scripts.CHECK_READY, { PATH: bin });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `kind-access-lab: kubectl is not on the PATH pulumi runs with (${bin}). Install it (https://kubernetes.io/docs/tasks/tools/), then run the same pulumi command again.`,
+    );
+  });
+});
+
 describe("kubeconfig scripts", () => {
   test("external and internal kubeconfigs come from kind get kubeconfig, with --internal for the latter", () => {
     expect(run(scripts.GET_KUBECONFIG).log).toContain("kind get kubeconfig --name cluster1");
