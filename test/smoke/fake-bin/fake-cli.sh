@@ -10,7 +10,7 @@ echo "$tool $*" >>"$FAKE_SMOKE_STATE/calls.log"
 
 if [ "$tool" = kubectl ]; then
   if [ "$1" != --kubeconfig ] || [ ! -f "$2" ]; then echo "fake kubectl: --kubeconfig <existing file> first" >&2; exit 98; fi
-  echo "kubeconfig mode $(stat -c %a "$2")" >>"$FAKE_SMOKE_STATE/calls.log"
+  echo "kubeconfig mode $(stat -c %a "$2" 2>/dev/null || stat -f %Lp "$2")" >>"$FAKE_SMOKE_STATE/calls.log"
   shift 2
   l="$*"
   case "$l" in
