@@ -153,7 +153,9 @@ export function makeKacGrantProvider(
         const live = await userRoles(props, id);
         const ours = live.filter((r) => props.roleUuids.includes(r.roleUuid));
         if (ours.length === 0) return { id: "", props: undefined };
-        const granted = ours.map((r) => ({ roleUuid: r.roleUuid, expirationDate: r.expirationDate }));
+        // "" for a grant without expiry (QueryPie: "if set"): an `undefined` would fail the provider
+        // host's protobuf Struct, and "" is never the wanted expiry, so the grant is redone.
+        const granted = ours.map((r) => ({ roleUuid: r.roleUuid, expirationDate: r.expirationDate ?? "" }));
         return { id, props: { ...props, granted } };
       } catch (e) {
         if (isNotFound(e)) return { id: "", props: undefined };

@@ -109,16 +109,16 @@ export const kacPolicyProvider: pulumi.dynamic.ResourceProvider<KacPolicyInputs,
       throw new Error(`Reading QueryPie policy ${id}: no saved state to read with; import is not supported`);
     try {
       const live = await apiClient(props).getPolicy(id);
-      return {
-        id,
-        props: {
-          ...props,
-          name: live.name,
-          description: live.description ?? "",
-          content: live.content,
-          version: live.version,
-        },
+      const next: KacPolicyOutputs = {
+        ...props,
+        name: live.name,
+        description: live.description ?? "",
+        content: live.content,
       };
+      // Never an `undefined` value: the provider host's protobuf Struct rejects it, failing the refresh.
+      if (live.version !== undefined && live.version !== null) next.version = live.version;
+      else delete next.version;
+      return { id, props: next };
     } catch (e) {
       if (isNotFound(e)) return { id: "", props: undefined };
       throw failed(`Reading QueryPie policy "${props.name}" (${id})`, e);
