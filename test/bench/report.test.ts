@@ -68,7 +68,7 @@ describe("renderResults", () => {
       "2. Critical path",
       "3. API cost",
       "4. Smoke runner",
-      "5. The seed procedure as a script, 2 clusters",
+      "5. Side by side with the seed procedure",
     ]) {
       expect(text).toContain(heading);
     }
