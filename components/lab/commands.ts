@@ -19,6 +19,7 @@ import { ciStackName, currentUser, namePrefixFor, resolveStackName, type Resolve
 import { runOperation, type OperationIo } from "./operation";
 import { formatElapsed } from "./progress";
 import { applyStackPlan, planStack, type PlanDeps, type StackPlan } from "./stack-config";
+import { DATA_VOLUME_TYPE, labResources } from "./state";
 import { formatSummary, smokeTable } from "./summary";
 import type { LabWorkspace, OutputMap } from "./workspace";
 
@@ -280,9 +281,6 @@ async function backstop(
   return result;
 }
 
-/** Docker volumes the stack declares (QueryPie's database); what `down --keep-data` keeps. */
-export const DATA_VOLUME_TYPE = "docker:index/volume:Volume";
-
 export async function downCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   const stack = resolveStack(args, deps);
   await requirePulumi(deps);
@@ -335,18 +333,22 @@ export async function statusCmd(args: LabArgs, deps: LabDeps): Promise<number> {
   await requirePulumi(deps);
   const workspace = deps.workspace(backendFor(deps).envVars);
   const info = await workspace.stackInfo(stack.name);
-  const outputs = info && info.resourceCount !== 0 ? await workspace.outputs(stack.name) : undefined;
-  if (
-    !info ||
-    info.resourceCount === 0 ||
-    (info.resourceCount === undefined && Object.keys(outputs ?? {}).length === 0)
-  ) {
+  const resources = info && info.resourceCount !== 0 ? await workspace.resources(stack.name) : [];
+  // After `down --keep-data` the state still holds the volumes, their provider, their parents and
+  // the stack with its old outputs: that is not a lab that is up.
+  const live = labResources(resources);
+  if (live.length === 0) {
+    const kept = resources.filter((r) => r.type === DATA_VOLUME_TYPE).length;
+    const note = kept
+      ? `; its ${kept} data volume(s), kept by \`down --keep-data\`, wait for the next up`
+      : "";
     deps.log(
-      `Stack "${stack.name}" is not up. Bring it up with \`npm run lab -- up --stack ${stack.name}\`.`,
+      `Stack "${stack.name}" is not up${note}. Bring it up with \`npm run lab -- up --stack ${stack.name}\`.`,
     );
     return EXIT.ok;
   }
-  const count = info.resourceCount !== undefined ? ` (${info.resourceCount} resources)` : "";
+  const outputs = await workspace.outputs(stack.name);
+  const count = info?.resourceCount !== undefined ? ` (${info.resourceCount} resources)` : "";
   deps.log(`Stack "${stack.name}" is up${count}.`);
   let config: LabConfig | undefined;
   try {

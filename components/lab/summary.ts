@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import type { LabConfig } from "../config";
+import { SECRET_SHOWN } from "./state";
 import type { OutputMap } from "./workspace";
 
 export interface ClusterLine {
@@ -33,6 +34,8 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 function safeString(v: unknown): string | undefined {
   if (typeof v !== "string" && typeof v !== "number") return undefined;
   const s = String(v);
+  // A nested secret, masked when the outputs were read: nothing to show, the config fills in.
+  if (s === SECRET_SHOWN) return undefined;
   // Key material, a kubeconfig, or a QueryPie API token (`ap` + UUID) is never printed.
   if (
     s.length > 300 ||
@@ -215,7 +218,7 @@ export function formatSummary(
     .map(([k]) => k);
   if (secret.length)
     lines.push(
-      `Secret outputs (not shown): ${secret.join(", ")}; see them with \`pulumi stack output --show-secrets\`.`,
+      `Secret outputs (not shown): ${secret.join(", ")}; see them with \`pulumi stack output --show-secrets --stack ${stack}\` (the plain CLI pointed at the lab's state, docs/lifecycle.md).`,
     );
   return lines;
 }

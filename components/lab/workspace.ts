@@ -1,13 +1,17 @@
 /**
  * The Pulumi workspace behind a small interface, so the lab's commands are tested with a fake.
  * The real one is the Automation API's LocalWorkspace on the project directory: Pulumi.yaml and
- * the stack files in stacks/ (stackConfigDir) are used exactly as `pulumi up` would.
+ * the stack files in stacks/ (stackConfigDir) are used exactly as `pulumi up` would. Only CLI
+ * commands touch stack files (`pulumi config set`, `stack init`), and the CLI honours
+ * stackConfigDir; LocalWorkspace's own stackSettings/saveStackSettings do not (they use
+ * `<workDir>/Pulumi.<stack>.yaml`), so the lab never calls them nor passes `stackSettings`.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { outputsOf, resourcesOf, type StateResource } from "./state";
 
 export type { EngineEvent };
 
-/** A stack output as the Automation API reports it; `secret` values are never printed. */
+/** A stack's outputs, `{value, secret}` each; secrets (also nested ones) are "[secret]", never plain. */
 export type OutputMap = Record<string, { value: unknown; secret: boolean }>;
 
 export interface OperationHooks {
@@ -22,13 +26,16 @@ export interface LabWorkspace {
   stackInfo(stack: string): Promise<{ resourceCount?: number } | undefined>;
   /** Creates the stack in the backend if needed. */
   createOrSelectStack(stack: string): Promise<void>;
-  /** `pulumi config set [--path] <key> <value>`; the value goes to the CLI's config file, not a log. */
+  /**
+   * `pulumi config set [--path] <key> --plaintext -- <value>`. The value is a CLI argument, so
+   * only non-secret values (namePrefix, portOffset, platform.enabled) may go through here.
+   */
   setConfig(stack: string, key: string, value: string, opts?: { path?: boolean }): Promise<void>;
   up(stack: string, hooks: OperationHooks): Promise<OutputMap>;
   /** `exclude`: URNs to leave in place (with their state), e.g. data volumes on `down --keep-data`. */
   destroy(stack: string, hooks: OperationHooks, opts?: { exclude?: string[] }): Promise<void>;
-  /** URN and type of every resource in the stack's state. */
-  resources(stack: string): Promise<{ urn: string; type: string }[]>;
+  /** URN, type and custom-ness of every resource in the stack's state. */
+  resources(stack: string): Promise<StateResource[]>;
   outputs(stack: string): Promise<OutputMap>;
   removeStack(stack: string, opts: { force: boolean; preserveConfig: boolean }): Promise<void>;
 }
@@ -40,12 +47,31 @@ export function automationWorkspace(projectDir: string, envVars: Record<string, 
   let ws: import("@pulumi/pulumi/automation").LocalWorkspace | undefined;
   const workspace = async () => {
     auto ??= await import("@pulumi/pulumi/automation");
+    // A missing CLI rejects here (PulumiCommand.get: `spawn pulumi ENOENT`); main.ts says how to install it.
     ws ??= await auto.LocalWorkspace.create({ workDir: projectDir, envVars });
     return { auto, ws };
   };
   const select = async (stack: string) => {
     const { auto, ws } = await workspace();
     return auto.Stack.select(stack, ws);
+  };
+  // Ciphertext only: no passphrase is used and no secret comes back in plain text.
+  const exported = async (stack: string): Promise<unknown> => {
+    const { ws } = await workspace();
+    return (await ws.exportStack(stack)).deployment;
+  };
+  const hookOptions = (hooks: OperationHooks) => {
+    // The CLI is told to stop through an abort listener added when it starts: a signal that came
+    // while the stack was being selected would never reach it, so stop here instead.
+    hooks.signal?.throwIfAborted();
+    return {
+      onEvent: hooks.onEvent,
+      onOutput: hooks.onOutput,
+      // The CLI's last word on a failure ("error: update failed", ...) is on stderr.
+      onError: hooks.onOutput,
+      signal: hooks.signal,
+      color: "never" as const,
+    };
   };
   return {
     async stackInfo(stack) {
@@ -63,32 +89,22 @@ export function automationWorkspace(projectDir: string, envVars: Record<string, 
     },
     async up(stack, hooks) {
       const s = await select(stack);
-      const result = await s.up({
-        onEvent: hooks.onEvent,
-        onOutput: hooks.onOutput,
-        signal: hooks.signal,
-        color: "never",
-      });
-      return result.outputs;
+      // The result's outputs come from `stack output --show-secrets`: nested secrets in plain text.
+      await s.up(hookOptions(hooks));
+      return outputsOf(await exported(stack));
     },
     async destroy(stack, hooks, opts) {
       const s = await select(stack);
       await s.destroy({
-        onEvent: hooks.onEvent,
-        onOutput: hooks.onOutput,
-        signal: hooks.signal,
-        color: "never",
+        ...hookOptions(hooks),
         ...(opts?.exclude?.length ? { exclude: opts.exclude } : {}),
       });
     },
     async resources(stack) {
-      const exported = await (await select(stack)).exportStack();
-      const list = (exported.deployment as { resources?: { urn: string; type: string }[] } | undefined)
-        ?.resources;
-      return (list ?? []).map((r) => ({ urn: r.urn, type: r.type }));
+      return resourcesOf(await exported(stack));
     },
     async outputs(stack) {
-      return (await select(stack)).outputs();
+      return outputsOf(await exported(stack));
     },
     async removeStack(stack, opts) {
       const { ws } = await workspace();

@@ -232,10 +232,11 @@ describe("lab down", () => {
     const volume =
       "urn:pulumi:lab::kind-access-lab::lab:index:AccessPlatform$docker:index/volume:Volume::querypie-data";
     h.workspace.resourceList = [
-      { urn: volume, type: "docker:index/volume:Volume" },
+      { urn: volume, type: "docker:index/volume:Volume", custom: true },
       {
         urn: "urn:pulumi:lab::kind-access-lab::lab:index:KindCluster::cluster1",
         type: "lab:index:KindCluster",
+        custom: false,
       },
     ];
     h.journal.length = 0;
@@ -244,6 +245,29 @@ describe("lab down", () => {
     expect(h.text()).toContain(
       'Down: destroying stack "lab" (kind clusters included; keeping 1 data volume(s) for the next up).',
     );
+  });
+
+  test("status after --keep-data: not up, the kept volumes named, no stale summary from the last outputs", async () => {
+    const h = harness();
+    h.workspace.upOutputs = { querypie: { value: { webUrl: "http://127.0.0.1:8000" }, secret: false } };
+    await labMain(["up"], h.deps);
+    expect(await labMain(["down", "--keep-data"], h.deps)).toBe(0);
+    // Pulumi keeps the volume with its provider, its parents and the stack (and its outputs).
+    expect(h.workspace.resourceList.map((r) => r.type)).toEqual([
+      "pulumi:pulumi:Stack",
+      "pulumi:providers:docker",
+      "lab:index:KindCluster",
+      "lab:index:AccessPlatform",
+      "docker:index/volume:Volume",
+    ]);
+    h.lines.length = 0;
+    h.journal.length = 0;
+    expect(await labMain(["status"], h.deps)).toBe(0);
+    expect(h.lines.at(-1)).toBe(
+      'Stack "lab" is not up; its 1 data volume(s), kept by `down --keep-data`, wait for the next up. Bring it up with `npm run lab -- up --stack lab`.',
+    );
+    expect(h.text()).not.toContain("QueryPie:");
+    expect(h.journal).not.toContain("outputs lab");
   });
 
   test("a missing Pulumi CLI gives one message with the install command, exit 2, no stack trace", async () => {

@@ -7,10 +7,32 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LabDeps } from "../../components/lab/commands";
+import { ROOT_STACK_TYPE, type StateResource } from "../../components/lab/state";
 import type { EngineEvent, LabWorkspace, OperationHooks, OutputMap } from "../../components/lab/workspace";
 import { FakeProbe, HEALTHY, type FakeProbeSpec } from "../host/fake-probe";
 
 export type Behaviour = "ok" | "fail" | "hang-until-abort";
+
+/** A small but true-to-shape state after `up`: the stack, a provider, components, their children. */
+export function upState(stack: string): StateResource[] {
+  const urn = (chain: string, name: string) => `urn:pulumi:${stack}::kind-access-lab::${chain}::${name}`;
+  return [
+    { urn: urn(ROOT_STACK_TYPE, `kind-access-lab-${stack}`), type: ROOT_STACK_TYPE, custom: false },
+    { urn: urn("pulumi:providers:docker", "default_5_2_0"), type: "pulumi:providers:docker", custom: true },
+    { urn: urn("lab:index:KindCluster", "cluster1"), type: "lab:index:KindCluster", custom: false },
+    {
+      urn: urn("lab:index:KindCluster$command:local:Command", "cluster1-create"),
+      type: "command:local:Command",
+      custom: true,
+    },
+    { urn: urn("lab:index:AccessPlatform", "querypie"), type: "lab:index:AccessPlatform", custom: false },
+    {
+      urn: urn("lab:index:AccessPlatform$docker:index/volume:Volume", "querypie-data"),
+      type: "docker:index/volume:Volume",
+      custom: true,
+    },
+  ];
+}
 
 export class FakeWorkspace implements LabWorkspace {
   stacks = new Map<string, { resources: number; config: Record<string, string> }>();
@@ -67,9 +89,10 @@ export class FakeWorkspace implements LabWorkspace {
     await this.operate("up", this.upBehaviour, hooks);
     const s = this.stacks.get(stack);
     if (s) s.resources = 12;
+    this.resourceList = upState(stack);
     return this.upOutputs;
   }
-  resourceList: { urn: string; type: string }[] = [];
+  resourceList: StateResource[] = [];
   async resources(stack: string) {
     this.journal.push(`resources ${stack}`);
     return this.resourceList;
@@ -79,8 +102,16 @@ export class FakeWorkspace implements LabWorkspace {
       `destroy ${stack}${opts?.exclude?.length ? ` --exclude ${opts.exclude.join(",")}` : ""}`,
     );
     await this.operate("destroy", this.destroyBehaviour, hooks);
+    // As Pulumi does: an excluded resource stays, with what it depends on (its provider, its
+    // parents, the stack and the stack's last outputs).
+    const kept = new Set(opts?.exclude ?? []);
+    this.resourceList = kept.size
+      ? this.resourceList.filter(
+          (r) => kept.has(r.urn) || !r.custom || r.type.startsWith("pulumi:providers:"),
+        )
+      : [];
     const s = this.stacks.get(stack);
-    if (s) s.resources = 0;
+    if (s) s.resources = this.resourceList.length;
   }
   async outputs(stack: string) {
     this.journal.push(`outputs ${stack}`);
