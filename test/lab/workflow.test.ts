@@ -19,6 +19,8 @@ interface Step {
 const workflow = parse(fs.readFileSync(FILE, "utf8")) as {
   name: string;
   on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  concurrency: { group: string; "cancel-in-progress": boolean };
   env: Record<string, string>;
   jobs: Record<string, { "runs-on": string; "timeout-minutes": number; steps: Step[] }>;
 };
@@ -38,9 +40,21 @@ describe(".github/workflows/lab-e2e.yml", () => {
   test("is valid YAML with triggers, one job on an Ubuntu runner, and a time limit", () => {
     expect(workflow.name).toBe("lab-e2e");
     expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(["workflow_dispatch", "pull_request"]));
+    // Whatever changes what `pulumi up` runs triggers it: the program, its project file, its compiler settings.
+    expect((workflow.on.pull_request as { paths: string[] }).paths).toEqual(
+      expect.arrayContaining([
+        "components/**",
+        "stacks/**",
+        "Pulumi.yaml",
+        "tsconfig.json",
+        "package-lock.json",
+      ]),
+    );
     expect(job["runs-on"]).toMatch(/^ubuntu-/);
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
     for (const s of steps) expect(Boolean(s.uses) !== Boolean(s.run)).toBe(true);
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(workflow.concurrency["cancel-in-progress"]).toBe(true);
   });
 
   test("pins kind by version and checks the binary's sha256 before installing it", () => {
@@ -59,9 +73,14 @@ describe(".github/workflows/lab-e2e.yml", () => {
     expect(steps[stepRunning(/get\.pulumi\.com/)]?.run).toContain('--version "${PULUMI_VERSION}"');
   });
 
-  test("Node 20, the inotify bump, npm ci, preflight, then the ci run, in that order", () => {
+  test("a Node version the Pulumi SDK supports (its engines field), then the inotify bump, npm ci, preflight, the ci run", () => {
     const node = steps.findIndex((s) => s.uses?.startsWith("actions/setup-node@"));
-    expect(steps[node]?.with?.["node-version"]).toBe(20);
+    const sdk = JSON.parse(
+      fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { engines: { node: string } };
+    const floor = Number(/^>=\s*(\d+)$/.exec(sdk.engines.node)?.[1]);
+    expect(floor).toBeGreaterThanOrEqual(20);
+    expect(steps[node]?.with?.["node-version"]).toBeGreaterThanOrEqual(floor);
     const order = [
       node,
       stepRunning(/sysctl -w fs\.inotify\.max_user_watches=524288 fs\.inotify\.max_user_instances=512/),
