@@ -3,6 +3,7 @@
  * vendor OpenAPI file: create, read, diff, update, delete, adoption of same-named objects, and
  * the failure paths (401, 5xx, timeout) with no secret in any output or error.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { resetRunCache, type ApiInputs } from "../../components/access/providers/common";
 import {
@@ -95,9 +96,10 @@ describe("KAC cluster provider", () => {
         replaces: [],
       },
     );
-    expect(
-      (await kacClusterProvider.diff!(id, outs!, { ...news, apiBaseUrl: "http://127.0.0.1:1" })).replaces,
-    ).toEqual(["apiBaseUrl"]);
+    expect(await kacClusterProvider.diff!(id, outs!, { ...news, apiBaseUrl: "http://127.0.0.1:1" })).toEqual({
+      changes: true,
+      replaces: [],
+    });
   });
 
   test("update sends the credentials only when they changed", async () => {
@@ -429,6 +431,54 @@ describe("KAC grant provider", () => {
     await grants.delete!(id, outs!);
     expect(server.store.grants.get(id)!.size).toBe(0);
     await expect(grants.delete!(id, outs!)).resolves.toBeUndefined();
+  });
+});
+
+// Changing platform ports, portOffset or bindAddress moves the same QueryPie. A replace would
+// adopt each object at the new address, then delete it through the old one, which is gone.
+describe("a moved QueryPie (new web port): every object is updated in place, with no request", () => {
+  test("cluster, role, policy, link and grant: diff is an update without replace, update sends nothing, delete uses the new address", async () => {
+    const content = renderPolicyContent(fullAdminPolicy());
+    const grants = makeKacGrantProvider();
+    const cluster = clusterInputs();
+    const c = await kacClusterProvider.create(cluster);
+    const roleIn = { ...api, name: "admin-role", description: "" };
+    const r = await kacRoleProvider.create(roleIn);
+    const policyIn = { ...api, name: "product-policy", description: "", content };
+    const p = await kacPolicyProvider.create(policyIn);
+    const linkIn = { ...api, roleUuid: r.id, policyUuid: p.id };
+    const l = await kacRolePolicyProvider.create(linkIn);
+    const grantIn = { ...api, loginId: "qp-admin", roleUuids: [r.id] };
+    const g = await grants.create(grantIn);
+
+    // The same server under another name: what a new port looks like to the providers.
+    const moved = { apiBaseUrl: api.apiBaseUrl.replace("127.0.0.1", "localhost") };
+    expect(moved.apiBaseUrl).not.toBe(api.apiBaseUrl);
+    const cases = [
+      [kacClusterProvider, c, { ...cluster, ...moved }],
+      [kacRoleProvider, r, { ...roleIn, ...moved }],
+      [kacPolicyProvider, p, { ...policyIn, ...moved }],
+      [kacRolePolicyProvider, l, { ...linkIn, ...moved }],
+      [grants, g, { ...grantIn, ...moved }],
+    ] as const;
+    resetRunCache();
+    server.resetCounts();
+    const updated: { id: string; outs: Record<string, unknown> }[] = [];
+    for (const [provider, res, news] of cases) {
+      const prov = provider as unknown as Required<pulumi.dynamic.ResourceProvider>;
+      expect(await prov.diff(res.id, res.outs, news)).toEqual({ changes: true, replaces: [] });
+      const { outs } = await prov.update(res.id, res.outs, news);
+      expect(outs.apiBaseUrl).toBe(moved.apiBaseUrl);
+      updated.push({ id: res.id, outs });
+    }
+    expect(server.counts().writes).toBe(0);
+    for (const i of [4, 3, 2, 1, 0]) {
+      const prov = cases[i][0] as unknown as Required<pulumi.dynamic.ResourceProvider>;
+      await prov.delete(updated[i].id, updated[i].outs);
+    }
+    expect(server.store.clusters.size + server.store.roles.size + server.store.policies.size).toBe(0);
+    expect(server.store.links.get(r.id)?.size ?? 0).toBe(0);
+    expect(server.requests.filter((q) => q.method === "DELETE").length).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -14,7 +14,7 @@ import { QueryPieError } from "../../platform/errors";
 export interface ApiInputs {
   /**
    * QueryPie web base URL, e.g. `http://127.0.0.1:8000` (a trailing `/api/external/v2` is
-   * accepted and ignored). Pointing at another QueryPie replaces the object.
+   * accepted and ignored). A new address (the same QueryPie moved) is recorded in place.
    */
   apiBaseUrl: string;
   /** API token; a Pulumi secret (wrapped by the components, listed in additionalSecretOutputs). */
@@ -133,7 +133,12 @@ export function sameSet(a: readonly string[] | undefined, b: readonly string[] |
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-/** Properties whose change needs a new object in another QueryPie. */
-export function connectionReplaces(olds: ApiInputs, news: ApiInputs): string[] {
-  return webBaseUrl(olds.apiBaseUrl) !== webBaseUrl(news.apiBaseUrl) ? ["apiBaseUrl"] : [];
+/**
+ * True when QueryPie's address changed (another web port, `portOffset` or bind address). It is the
+ * same QueryPie (same data volume), so this is an in-place update that only records the address.
+ * A replacement would adopt the same-named object at the new address, then delete it through the
+ * old one, which no longer answers: the run fails and the old object stays pending deletion.
+ */
+export function connectionMoved(olds: ApiInputs, news: ApiInputs): boolean {
+  return webBaseUrl(olds.apiBaseUrl) !== webBaseUrl(news.apiBaseUrl);
 }

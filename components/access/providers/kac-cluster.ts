@@ -16,7 +16,7 @@ import {
   apiClient,
   apiOutputs,
   cached,
-  connectionReplaces,
+  connectionMoved,
   failed,
   invalidate,
   pickByName,
@@ -187,11 +187,10 @@ export const kacClusterProvider: pulumi.dynamic.ResourceProvider<KacClusterInput
   },
 
   async diff(_id, olds, news) {
-    const replaces = connectionReplaces(olds, news);
     const changed = clusterChanges(olds, news);
     const tokenRotated = olds.apiToken !== news.apiToken;
-    // A rotated API token changes no object; the update only records it for later calls.
-    return { changes: replaces.length > 0 || changed.length > 0 || tokenRotated, replaces };
+    // A rotated API token or a moved QueryPie changes no object; the update only records it.
+    return { changes: changed.length > 0 || tokenRotated || connectionMoved(olds, news), replaces: [] };
   },
 
   async update(id, olds, news) {

@@ -22,7 +22,7 @@ import {
   apiClient,
   apiOutputs,
   cached,
-  connectionReplaces,
+  connectionMoved,
   failed,
   invalidate,
   sameSet,
@@ -164,15 +164,13 @@ export function makeKacGrantProvider(
     },
 
     async diff(_id, olds, news) {
-      const replaces = [
-        ...connectionReplaces(olds, news),
-        ...(olds.loginId !== news.loginId ? ["loginId"] : []),
-      ];
+      const replaces = olds.loginId !== news.loginId ? ["loginId"] : [];
       const expiry = wantedExpiry(news, olds.expirationDate, clock());
       const granted = olds.granted ?? [];
       const changes =
         replaces.length > 0 ||
         olds.apiToken !== news.apiToken ||
+        connectionMoved(olds, news) ||
         !sameSet(olds.roleUuids, news.roleUuids) ||
         !sameInstant(olds.expirationDate, expiry) ||
         !sameSet(

@@ -19,7 +19,7 @@ import {
   apiClient,
   apiOutputs,
   cached,
-  connectionReplaces,
+  connectionMoved,
   failed,
   invalidate,
   pickByName,
@@ -126,13 +126,12 @@ export const kacPolicyProvider: pulumi.dynamic.ResourceProvider<KacPolicyInputs,
   },
 
   async diff(_id, olds, news) {
-    const replaces = connectionReplaces(olds, news);
     const changes =
-      replaces.length > 0 ||
       metaChanged(olds, news) ||
       !samePolicyContent(olds.content, news.content) ||
-      olds.apiToken !== news.apiToken;
-    return { changes, replaces };
+      olds.apiToken !== news.apiToken ||
+      connectionMoved(olds, news);
+    return { changes, replaces: [] };
   },
 
   async update(id, olds, news) {

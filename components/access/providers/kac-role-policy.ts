@@ -15,7 +15,7 @@ import {
   apiClient,
   apiOutputs,
   cached,
-  connectionReplaces,
+  connectionMoved,
   failed,
   invalidate,
   type ApiInputs,
@@ -89,16 +89,16 @@ export const kacRolePolicyProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     const replaces = [
-      ...connectionReplaces(olds, news),
       ...(olds.roleUuid !== news.roleUuid ? ["roleUuid"] : []),
       ...(olds.policyUuid !== news.policyUuid ? ["policyUuid"] : []),
     ];
     const labels = olds.roleName !== news.roleName || olds.policyName !== news.policyName;
-    return { changes: replaces.length > 0 || labels || olds.apiToken !== news.apiToken, replaces };
+    const recorded = olds.apiToken !== news.apiToken || connectionMoved(olds, news);
+    return { changes: replaces.length > 0 || labels || recorded, replaces };
   },
 
   async update(_id, olds, news) {
-    // Only the labels or the API token changed: nothing to send.
+    // Only the labels, the API token or QueryPie's address changed: nothing to send.
     return { outs: outputsFor(news, olds.adopted) };
   },
 

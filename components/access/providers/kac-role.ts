@@ -14,7 +14,7 @@ import {
   apiClient,
   apiOutputs,
   cached,
-  connectionReplaces,
+  connectionMoved,
   failed,
   invalidate,
   pickByName,
@@ -86,10 +86,9 @@ export const kacRoleProvider: pulumi.dynamic.ResourceProvider<KacRoleInputs, Kac
   },
 
   async diff(_id, olds, news) {
-    const replaces = connectionReplaces(olds, news);
     const changes =
-      replaces.length > 0 || roleChanges(olds, news).length > 0 || olds.apiToken !== news.apiToken;
-    return { changes, replaces };
+      roleChanges(olds, news).length > 0 || olds.apiToken !== news.apiToken || connectionMoved(olds, news);
+    return { changes, replaces: [] };
   },
 
   async update(id, olds, news) {
