@@ -28,8 +28,11 @@ export interface Version {
 }
 
 export const MIN_KIND = "0.29.0";
-/** The Automation API's own floor (`@pulumi/pulumi/automation` refuses older CLIs). */
-export const MIN_PULUMI = "3.2.0";
+/**
+ * The oldest CLI with every flag the lab passes: `destroy --exclude` (`down --keep-data`) came in
+ * 3.158.0. The Automation API's own floor, 3.2.0, would let an older CLI fail mid-teardown.
+ */
+export const MIN_PULUMI = "3.158.0";
 export const INOTIFY_MIN_WATCHES = 524288;
 export const INOTIFY_MIN_INSTANCES = 512;
 

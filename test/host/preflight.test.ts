@@ -127,6 +127,12 @@ describe("kind, kubectl and Pulumi CLI verdicts", () => {
       "FAIL kubectl: not installed (not found on PATH). Fix: install kubectl: see https://kubernetes.io/docs/tasks/tools/.",
     ],
     ["pulumi", ok("v3.276.0\n"), "OK   Pulumi CLI: version 3.276.0."],
+    ["pulumi", ok("v3.158.0\n"), "OK   Pulumi CLI: version 3.158.0."],
+    [
+      "pulumi",
+      ok("v3.150.0\n"),
+      `FAIL Pulumi CLI: version 3.150.0 is older than 3.158.0. Fix: ${pulumiFix}.`,
+    ],
     ["pulumi", "not-found", `FAIL Pulumi CLI: not installed (not found on PATH). Fix: ${pulumiFix}.`],
     [
       "pulumi",
