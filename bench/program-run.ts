@@ -12,12 +12,14 @@ import { benchRawConfig } from "./stack-config";
 
 export async function buildProgram(n: number): Promise<ProgramRun> {
   let lastRegistration = 0;
+  let cpuAtLast = process.cpuUsage();
   const mocks = await installMocks({
     stack: "bench",
     config: { ...benchRawConfig(n), querypieApiToken: ["bench", "api", "token"].join("-") },
     secretKeys: ["querypieApiToken"],
     stateFor: (args: pulumi.runtime.MockResourceArgs) => {
       lastRegistration = performance.now();
+      cpuAtLast = process.cpuUsage();
       return programState(args);
     },
   });
@@ -41,6 +43,7 @@ export async function buildProgram(n: number): Promise<ProgramRun> {
   const loadMs = performance.now() - loadStart;
 
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const program = await import("../stacks/index");
   await new Promise<void>((resolve) => program.smokePassed.apply(() => resolve()));
   // Let the last registrations (those no output waits for) reach the mocks.
@@ -50,6 +53,7 @@ export async function buildProgram(n: number): Promise<ProgramRun> {
     await new Promise((r) => setTimeout(r, 150));
   }
   const buildMs = lastRegistration - start;
+  const cpuMs = (cpuAtLast.user + cpuAtLast.system - cpuStart.user - cpuStart.system) / 1000;
 
   const nodes: RecordedNode[] = mocks.registered.map((r) => ({
     name: r.name,
@@ -62,6 +66,7 @@ export async function buildProgram(n: number): Promise<ProgramRun> {
     resources: nodes.length,
     loadMs: Math.round(loadMs),
     buildMs: Math.round(buildMs),
+    cpuMs: Math.round(cpuMs),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     nodes,
   };

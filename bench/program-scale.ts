@@ -20,8 +20,10 @@ export interface ProgramRun {
   resources: number;
   /** Loading the SDKs and component modules, before the program runs. */
   loadMs: number;
-  /** From importing the program to its last registration. */
+  /** Wall time from importing the program to its last registration. */
   buildMs: number;
+  /** CPU time (user + system) of this process over the same span: less disturbed by other work on the host. */
+  cpuMs: number;
   peakRssMb: number;
   nodes: RecordedNode[];
 }
@@ -34,6 +36,10 @@ export interface ScaleRow {
   addedPerCluster?: number;
   buildMs: number;
   msPerCluster: number;
+  cpuMs: number;
+  cpuMsPerCluster: number;
+  /** CPU ms the last step in size added, per cluster added. */
+  addedCpuMsPerCluster?: number;
   loadMs: number;
   peakRssMb: number;
 }
@@ -41,7 +47,7 @@ export interface ScaleRow {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export function scaleRows(
-  runs: Pick<ProgramRun, "clusters" | "resources" | "buildMs" | "loadMs" | "peakRssMb">[],
+  runs: Pick<ProgramRun, "clusters" | "resources" | "buildMs" | "cpuMs" | "loadMs" | "peakRssMb">[],
 ): ScaleRow[] {
   const sorted = [...runs].sort((a, b) => a.clusters - b.clusters);
   return sorted.map((r, i) => {
@@ -55,6 +61,11 @@ export function scaleRows(
         : {}),
       buildMs: r.buildMs,
       msPerCluster: round1(r.buildMs / r.clusters),
+      cpuMs: r.cpuMs,
+      cpuMsPerCluster: round1(r.cpuMs / r.clusters),
+      ...(prev
+        ? { addedCpuMsPerCluster: round1((r.cpuMs - prev.cpuMs) / (r.clusters - prev.clusters)) }
+        : {}),
       loadMs: r.loadMs,
       peakRssMb: r.peakRssMb,
     };
@@ -94,6 +105,7 @@ export function fastestRun(runs: ProgramRun[]): ProgramRun {
   const best = runs.reduce((a, b) => (b.buildMs < a.buildMs ? b : a));
   return {
     ...best,
+    cpuMs: Math.min(...runs.map((r) => r.cpuMs)),
     loadMs: Math.min(...runs.map((r) => r.loadMs)),
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
   };

@@ -18,6 +18,7 @@ const run = (
   resources,
   loadMs: 500,
   buildMs,
+  cpuMs: buildMs / 2,
   peakRssMb: 200,
   nodes: Array.from({ length: resources }, (_, i) => ({ name: `r${i}`, type: "t", deps: [] })),
   ...extra,
@@ -32,6 +33,8 @@ describe("scaleRows", () => {
         resourcesPerCluster: 47,
         buildMs: 3000,
         msPerCluster: 1500,
+        cpuMs: 1500,
+        cpuMsPerCluster: 750,
         loadMs: 500,
         peakRssMb: 200,
       },
@@ -42,6 +45,9 @@ describe("scaleRows", () => {
         addedPerCluster: 34,
         buildMs: 4000,
         msPerCluster: 500,
+        cpuMs: 2000,
+        cpuMsPerCluster: 250,
+        addedCpuMsPerCluster: 83.3,
         loadMs: 500,
         peakRssMb: 200,
       },
@@ -50,12 +56,12 @@ describe("scaleRows", () => {
 });
 
 describe("fastestRun", () => {
-  test("keeps the fastest build, the lowest load time and the highest peak RSS", () => {
+  test("keeps the fastest build, the lowest CPU and load times and the highest peak RSS", () => {
     const best = fastestRun([
-      run(2, 3, 900, { loadMs: 400, peakRssMb: 250 }),
-      run(2, 3, 700, { loadMs: 600, peakRssMb: 240 }),
+      run(2, 3, 900, { loadMs: 400, peakRssMb: 250, cpuMs: 300 }),
+      run(2, 3, 700, { loadMs: 600, peakRssMb: 240, cpuMs: 350 }),
     ]);
-    expect([best.buildMs, best.loadMs, best.peakRssMb]).toEqual([700, 400, 250]);
+    expect([best.buildMs, best.cpuMs, best.loadMs, best.peakRssMb]).toEqual([700, 300, 400, 250]);
   });
 
   test("refuses no runs", () => {

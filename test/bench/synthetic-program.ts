@@ -66,5 +66,5 @@ export function syntheticProgram(count: number): ProgramRun {
     nodes.push(n(`smoke-${c}-nginx`, ["access-grant"], { provider: `${c}-provider` }));
     nodes.push(n(`smoke-${c}-run`, [`smoke-${c}-nginx`, "access-grant"]));
   }
-  return { clusters: count, resources: nodes.length, loadMs: 0, buildMs: 0, peakRssMb: 0, nodes };
+  return { clusters: count, resources: nodes.length, loadMs: 0, buildMs: 0, cpuMs: 0, peakRssMb: 0, nodes };
 }
