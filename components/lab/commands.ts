@@ -14,7 +14,7 @@ import type { LabArgs } from "./args";
 import { resolveBackend, type BackendSettings } from "./backend";
 import { failureJunit, failureMarkdown, type CiFailure } from "./ci-report";
 import { runBackstop, type CleanupResult } from "./cleanup";
-import { EXIT, LabError } from "./exit-codes";
+import { errorLines, EXIT, LabError, passphraseHint } from "./exit-codes";
 import { ciStackName, currentUser, namePrefixFor, resolveStackName, type ResolvedStack } from "./naming";
 import { runOperation, type OperationIo } from "./operation";
 import { formatElapsed } from "./progress";
@@ -471,8 +471,10 @@ export async function ciCmd(args: LabArgs, deps: LabDeps): Promise<number> {
       } catch (e) {
         const sig = received();
         code = sig ? SIGNAL_EXIT[sig] : e instanceof LabError ? e.exitCode : EXIT.unexpected;
-        deps.log(`CI step failed: ${(e as Error).message.split("\n")[0]}`);
-        failure("setup", (e as Error).message.split("\n")[0] ?? "", []);
+        const lines = errorLines(e);
+        deps.log(`CI step failed: ${lines[0] ?? "unknown error"}`);
+        passphraseHint(lines).forEach((l) => deps.log(l));
+        failure("setup", lines[0] ?? "unknown error", lines.slice(1, 12));
       } finally {
         tearingDown = true;
         const left = await ciTeardown(stack, plan, args, deps, workspace);
@@ -500,7 +502,7 @@ async function ciTeardown(
   try {
     info = await workspace.stackInfo(stack.name);
   } catch (e) {
-    deps.log(`  could not list stacks: ${(e as Error).message.split("\n")[0]}`);
+    deps.log(`  could not list stacks: ${errorLines(e)[0]}`);
     info = { resourceCount: undefined };
   }
   if (info) {
@@ -521,9 +523,7 @@ async function ciTeardown(
       deps.log(`  removed stack "${stack.name}"`);
     } catch (e) {
       left++;
-      deps.log(
-        `  left behind: stack "${stack.name}" in the backend (${(e as Error).message.split("\n")[0]})`,
-      );
+      deps.log(`  left behind: stack "${stack.name}" in the backend (${errorLines(e)[0]})`);
     }
   }
   fs.rmSync(plan.stackFile, { force: true });

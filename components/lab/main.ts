@@ -4,7 +4,7 @@
  */
 import { LAB_USAGE, parseLabArgs } from "./args";
 import { ciCmd, delegateCmd, downCmd, preflightCmd, statusCmd, upCmd, type LabDeps } from "./commands";
-import { EXIT, LabError } from "./exit-codes";
+import { errorLines, EXIT, LabError, passphraseHint } from "./exit-codes";
 
 /** A message for an error nobody planned for: what happened, first lines only, and where to look. */
 export function describeUnexpected(e: unknown, debug: boolean): string[] {
@@ -16,15 +16,13 @@ export function describeUnexpected(e: unknown, debug: boolean): string[] {
       "lab: the Pulumi CLI could not be started (not found). Install it: `curl -fsSL https://get.pulumi.com | sh`.",
     ];
   }
-  const lines = text
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== "");
+  const lines = errorLines(err);
   const shown = lines.slice(0, 12);
   return [
     `lab: ${shown[0] ?? "unknown error"}`,
     ...shown.slice(1).map((l) => `  ${l}`),
     ...(lines.length > shown.length ? [`  ... (${lines.length - shown.length} more lines)`] : []),
+    ...passphraseHint(lines),
     "Run again with LAB_DEBUG=1 for the stack trace.",
   ];
 }

@@ -2,6 +2,7 @@
  * Runs one Pulumi operation (up or destroy) with progress by phase, a heartbeat during quiet
  * stretches, and a failure explained from the engine's own error diagnostics.
  */
+import { passphraseHint } from "./exit-codes";
 import { formatElapsed, PhaseTracker } from "./progress";
 import type { OperationHooks, OutputMap } from "./workspace";
 
@@ -42,6 +43,7 @@ export function explainFailure(error: unknown, diagnostics: string[], tail: stri
       "  remove it under .lab/state/.pulumi/locks/ (or with PULUMI_BACKEND_URL set: `pulumi cancel`).",
     );
   }
+  lines.push(...passphraseHint([...diagnostics, ...tail, text]).map((l) => `  ${l}`));
   return lines;
 }
 

@@ -118,6 +118,19 @@ describe("lab ci: a uniquely named throwaway stack", () => {
     expect(fs.existsSync(path.join(h.stacksDir, `Pulumi.${STACK}.yaml`))).toBe(false);
   });
 
+  test("a CLI failure at setup is reported by its stderr line, in the log and in the failure report", async () => {
+    const h = harness();
+    h.workspace.createOrSelectStack = async () => {
+      // The Automation API's CommandError message: code, stdout, stderr, err.
+      throw new Error("code: 255\n stdout: \n stderr: error: failed to load checkpoint\n err?: \n");
+    };
+    expect(await labMain(["ci"], h.deps)).toBe(1);
+    expect(h.text()).toContain("CI step failed: error: failed to load checkpoint");
+    const md = fs.readFileSync(path.join(h.projectDir, ".lab", "reports", "smoke-summary.md"), "utf8");
+    expect(md).toContain("error: failed to load checkpoint");
+    expect(md).not.toContain("code: 255");
+  });
+
   test("--stack is refused: ci makes its own", async () => {
     const h = harness();
     expect(await labMain(["ci", "--stack", "lab"], h.deps)).toBe(64);
