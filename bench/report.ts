@@ -41,6 +41,12 @@ export interface BenchResults {
   smoke: SmokeBench;
 }
 
+/** A long chain as its first and last steps, with how many are left out between. */
+export function shortChain(chain: string[], keep = 4): string[] {
+  if (chain.length <= 3 * keep) return chain;
+  return [...chain.slice(0, keep), `(${chain.length - 2 * keep} more)`, ...chain.slice(-keep)];
+}
+
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 export function buildResults(input: {
@@ -148,7 +154,7 @@ export function renderResults(r: BenchResults): string {
     ),
   );
   for (const p of r.criticalPath) {
-    out.push(`   ${p.clusters} clusters, slow steps in series: ${p.slowChain.join(" > ")}`);
+    out.push(`   ${p.clusters} clusters, slow steps in series: ${shortChain(p.slowChain).join(" > ")}`);
   }
   out.push("");
   out.push("3. API cost against the QueryPie test server: requests reads/writes (requests per object)");

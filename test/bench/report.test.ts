@@ -1,7 +1,7 @@
 /** What the bench prints and writes, from measurements given to it (no measuring here). */
 import { describe, expect, test } from "vitest";
 import type { ApiCostRow, PhaseCost } from "../../bench/api-cost";
-import { buildResults, renderResults } from "../../bench/report";
+import { buildResults, renderResults, shortChain } from "../../bench/report";
 import type { SmokeBench } from "../../bench/smoke-bench";
 import { syntheticProgram } from "./synthetic-program";
 
@@ -76,4 +76,10 @@ describe("renderResults", () => {
     expect(text).toContain("parallel / serial = 0.68");
     expect(text).not.toContain("NOT");
   });
+});
+
+test("shortChain keeps a short chain and cuts a long one to its ends", () => {
+  const chain = Array.from({ length: 14 }, (_, i) => `s${i}`);
+  expect(shortChain(chain.slice(0, 12))).toEqual(chain.slice(0, 12));
+  expect(shortChain(chain)).toEqual(["s0", "s1", "s2", "s3", "(6 more)", "s10", "s11", "s12", "s13"]);
 });
