@@ -7,13 +7,13 @@ import { validatePlatform, type PlatformConfig } from "../../components/config/p
 import { Problems } from "../../components/config/problems";
 import {
   installMocks,
-  MOCK_AGENT_SECRET,
   secretOf,
   settle,
   valueOf,
   type Mocks,
   type Registered,
-} from "./access-platform-mocks";
+} from "../support/pulumi-mocks";
+import { MOCK_AGENT_SECRET, platformStateFor } from "./access-platform-mocks";
 
 function platform(raw: Record<string, unknown> = {}, portOffset = 0): PlatformConfig {
   const problems = new Problems();
@@ -52,7 +52,7 @@ let full: Platform;
 
 beforeAll(async () => {
   // setMocks must take effect before the component module loads.
-  mocks = await installMocks();
+  mocks = await installMocks({ stateFor: platformStateFor });
   const { AccessPlatform } = await import("../../components/platform/access-platform");
   // A stand-in for a cluster: the platform must never wait for it.
   new FakeCluster("cluster1");

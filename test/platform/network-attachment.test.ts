@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { validatePlatform } from "../../components/config/platform";
 import { Problems } from "../../components/config/problems";
 import { CONNECT_SCRIPT, DISCONNECT_SCRIPT } from "../../components/platform/kind-network-attachment";
-import { installMocks, settle, valueOf, type Mocks } from "./access-platform-mocks";
+import { installMocks, settle, valueOf, type Mocks } from "../support/pulumi-mocks";
+import { platformStateFor } from "./access-platform-mocks";
 
 // Two clusters and the platform, wired as stacks/index.ts does.
 class FakeCluster extends pulumi.ComponentResource {
@@ -31,7 +32,7 @@ let attachment: Attachment;
 
 beforeAll(async () => {
   // setMocks must take effect before the component modules load.
-  mocks = await installMocks();
+  mocks = await installMocks({ stateFor: platformStateFor });
   const { AccessPlatform } = await import("../../components/platform/access-platform");
   const { PlatformNetworkAttachment } = await import("../../components/platform/kind-network-attachment");
   const clusters = [new FakeCluster("cluster1"), new FakeCluster("cluster2")];

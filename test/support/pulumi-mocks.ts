@@ -3,6 +3,8 @@
  * dependencies, provider, ignoreChanges, deleteBeforeReplace and additionalSecretOutputs, read
  * straight from the register request. Call `installMocks()` BEFORE importing a component or
  * program module: resources created before the mocks take effect wait for an engine forever.
+ * The one recorder of the test suite; each area passes its own `stateFor` (what its resources
+ * report after create) from a small file next to its tests.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -14,6 +16,8 @@ export interface Registered {
   deps: string[];
   /** Provider reference (`urn::id`) when one was passed explicitly. */
   provider?: string;
+  /** That provider's resource name (last URN segment), e.g. `cluster1-provider`. */
+  providerName?: string;
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
   additionalSecretOutputs: string[];
@@ -74,6 +78,7 @@ export async function installMocks(opts: MockOptions = {}): Promise<Mocks> {
           inputs: args.inputs as Record<string, unknown>,
           deps: meta?.deps ?? [],
           provider: meta?.provider,
+          providerName: meta?.providerName,
           ignoreChanges: meta?.ignoreChanges ?? [],
           deleteBeforeReplace: meta?.deleteBeforeReplace ?? false,
           additionalSecretOutputs: meta?.additionalSecretOutputs ?? [],
@@ -94,10 +99,13 @@ export async function installMocks(opts: MockOptions = {}): Promise<Mocks> {
   };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
+    const provider = req.getProvider() || undefined;
     pending.set(`${req.getType()}::${req.getName()}`, {
       type: req.getType(),
       name: req.getName(),
-      provider: req.getProvider() || undefined,
+      provider,
+      // A reference is `<provider urn>::<provider id>`.
+      providerName: provider ? lastSegment(provider.split("::").slice(0, -1).join("::")) : undefined,
       deps: req.getDependenciesList().map(lastSegment),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
