@@ -7,10 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, test } from "vitest";
 import { validateAccess } from "../../components/config/access";
 import { Problems } from "../../components/config/problems";
-import { installMocks, isSecretInput, settle, unwrap, valueOf, type Mocks } from "./mocks";
+import { installMocks, settle, valueOf, type Mocks } from "../support/pulumi-mocks";
+import { accessStateFor, isSecretInput, unwrap, type MockedSecret } from "./mocks";
 import { labClusters } from "./lab-clusters";
 
 let mocks: Mocks;
+/** Token and PEM of each mocked token Secret, by resource name. */
+const secrets = new Map<string, MockedSecret>();
 let mod: {
   registration: typeof import("../../components/access/cluster-registration");
   access: typeof import("../../components/access/access-control");
@@ -24,7 +27,7 @@ const connection = () => ({
 });
 
 beforeAll(async () => {
-  mocks = await installMocks();
+  mocks = await installMocks({ stateFor: accessStateFor(secrets) });
   k8s = await import("@pulumi/kubernetes");
   mod = {
     registration: await import("../../components/access/cluster-registration"),
@@ -71,7 +74,7 @@ describe("ClusterRegistration", () => {
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
       ]);
-      for (const o of objects) expect(o.provider).toBe(`provider-cluster${n}`);
+      for (const o of objects) expect(o.providerName).toBe(`provider-cluster${n}`);
     }
   });
 
@@ -102,7 +105,7 @@ describe("ClusterRegistration", () => {
     expect(kac.type).toBe("pulumi-nodejs:dynamic/querypie:KacCluster");
     expect(kac.deps).toEqual(expect.arrayContaining(["reg-cluster1-sa-token", "reg-cluster1-sa-crb"]));
     expect(kac.order).toBeGreaterThan(mocks.byName("reg-cluster1-sa-token").order);
-    expect(unwrap(kac.inputs.serviceAccountToken)).toBe(mocks.secrets.get("reg-cluster1-sa-token")!.token);
+    expect(unwrap(kac.inputs.serviceAccountToken)).toBe(secrets.get("reg-cluster1-sa-token")!.token);
   });
 
   test("the API URL follows the network mode, and the CA is sent in the configured encoding", () => {
@@ -110,9 +113,9 @@ describe("ClusterRegistration", () => {
     const k2 = mocks.byName("reg-cluster2-kac").inputs;
     expect(k1.apiUrl).toBe("https://cluster1-control-plane:6443");
     expect(k2.apiUrl).toBe("https://host.docker.internal:6445");
-    const pem1 = mocks.secrets.get("reg-cluster1-sa-token")!.pem;
+    const pem1 = secrets.get("reg-cluster1-sa-token")!.pem;
     expect(unwrap(k1.certificateAuthority)).toBe(Buffer.from(pem1).toString("base64"));
-    expect(unwrap(k2.certificateAuthority)).toBe(mocks.secrets.get("reg-cluster2-sa-token")!.pem);
+    expect(unwrap(k2.certificateAuthority)).toBe(secrets.get("reg-cluster2-sa-token")!.pem);
     expect(k1).toMatchObject({
       name: "production-cluster",
       version: "1.33.1",
@@ -227,7 +230,7 @@ describe("RbacSeeds", () => {
 
   test("every seed object goes through the cluster's provider", () => {
     expect(seedObjects()).toHaveLength(8);
-    for (const o of seedObjects()) expect(o.provider).toBe("provider-seeds");
+    for (const o of seedObjects()) expect(o.providerName).toBe("provider-seeds");
   });
 
   test("namespaces per environment carry their Pod Security level (enforce, audit, warn)", () => {
