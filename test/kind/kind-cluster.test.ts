@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { loadLabConfig } from "../../components/config";
 import type { ClusterConfig } from "../../components/config/clusters";
 import { renderKindConfig } from "../../components/kind/render";
+import { installMocks, valueOf as value, type Mocks } from "../support/pulumi-mocks";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,7 +34,16 @@ function fakeKubeconfig(resourceName: string): string {
   ].join("\n");
 }
 
-const registered: { type: string; name: string; inputs: Any }[] = [];
+/** What the cluster's resources report after create: the key, the kubeconfigs, the server version. */
+function kindStateFor(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> | undefined {
+  if (args.type === "random:index/randomBytes:RandomBytes") return { base64: KEY };
+  if (args.type !== "command:local:Command") return undefined;
+  if (args.name.endsWith("kubeconfig")) return { stdout: fakeKubeconfig(args.name) };
+  if (args.name.endsWith("-ready")) return { stdout: '{"gitVersion":"v1.33.1"}' };
+  return { stdout: "" };
+}
+
+let mocks: Mocks;
 interface Recorded {
   type: string;
   name: string;
@@ -45,26 +55,6 @@ const record: pulumi.ResourceTransformation = ({ type, name, props, opts }) => {
   recorded.set(name, { type, name, props, opts });
   return undefined;
 };
-
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Any = { ...args.inputs };
-      if (args.type === "random:index/randomBytes:RandomBytes") state.base64 = KEY;
-      if (args.type === "command:local:Command") {
-        if (args.name.endsWith("kubeconfig")) state.stdout = fakeKubeconfig(args.name);
-        else if (args.name.endsWith("-ready")) state.stdout = '{"gitVersion":"v1.33.1"}';
-        else state.stdout = "";
-      }
-      return { id: `${args.name}-id`, state };
-    },
-    call: (args) => args.inputs,
-  },
-  "kind-access-lab",
-  "lab",
-  false,
-);
 
 let KindCluster: typeof import("../../components/kind/kind-cluster").KindCluster;
 let cluster1: Any;
@@ -82,11 +72,9 @@ const lab = loadLabConfig(
 );
 const [cfg1, cfg2, cfg3] = lab.clusters;
 
-function value<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply(resolve));
-}
-
 beforeAll(async () => {
+  // setMocks must take effect before the component module loads.
+  mocks = await installMocks({ stack: "lab", stateFor: kindStateFor });
   ({ KindCluster } = await import("../../components/kind/kind-cluster"));
   cluster1 = new KindCluster(
     "cluster1",
@@ -302,7 +290,7 @@ describe("KindCluster dependencies", () => {
   });
 
   test("no registered input holds the encryption key or a kubeconfig in plain text", () => {
-    for (const r of registered) {
+    for (const r of mocks.registered) {
       const text = JSON.stringify(r.inputs);
       if (r.name.endsWith("-encryption-config") || r.type === "pulumi:providers:kubernetes") continue;
       expect(text, r.name).not.toContain(KEY);
