@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, test } from "vitest";
 import { loadLabConfig, PROJECT_DIR } from "../../components/config";
 import type { SmokeReport } from "../../components/smoke/types";
+import { installMocks, valueOf as value, type Mocks, type Registered } from "../support/pulumi-mocks";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -58,27 +59,18 @@ function reportFor(cluster: string): string {
   return "progress is on stderr\n" + JSON.stringify(report) + "\n";
 }
 
-const registered: { type: string; name: string; inputs: Any; provider?: string }[] = [];
+/** What the suite's resources report after create: object uids, and each cluster's report on stdout. */
+function smokeStateFor(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> | undefined {
+  if (args.type.startsWith("kubernetes:") && args.type !== "pulumi:providers:kubernetes") {
+    return { metadata: { ...args.inputs.metadata, uid: `${args.name}-uid` } };
+  }
+  if (args.type === "command:local:Command") {
+    return { stdout: reportFor(/--cluster (\S+)/.exec(args.inputs.create)?.[1] ?? "?") };
+  }
+  return undefined;
+}
 
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-      const state: Any = { ...args.inputs };
-      if (args.type.startsWith("kubernetes:") && args.type !== "pulumi:providers:kubernetes") {
-        state.metadata = { ...args.inputs.metadata, uid: `${args.name}-uid` };
-      }
-      if (args.type === "command:local:Command") {
-        state.stdout = reportFor(/--cluster (\S+)/.exec(args.inputs.create)?.[1] ?? "?");
-      }
-      return { id: `${args.name}-id`, state };
-    },
-    call: (args) => args.inputs,
-  },
-  "kind-access-lab",
-  "lab",
-  false,
-);
+let mocks: Mocks;
 
 /** The Pulumi secret signature as the mock monitor sees serialised inputs. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -87,11 +79,12 @@ const unwrap = (v: Any): { secret: boolean; value: Any } =>
     ? { secret: true, value: v.value }
     : { secret: false, value: v };
 
-const value = (o: pulumi.Output<Any>): Promise<Any> => new Promise((resolve) => o.apply(resolve));
-const find = (type: string, name: string) => {
-  const r = registered.find((x) => x.type === type && x.name === name);
+const find = (type: string, name: string): Registered & { inputs: Any } => {
+  const r = mocks.registered.find((x) => x.type === type && x.name === name);
   if (!r)
-    throw new Error(`no ${type} named ${name}; registered: ${registered.map((x) => x.name).join(", ")}`);
+    throw new Error(
+      `no ${type} named ${name}; registered: ${mocks.registered.map((x) => x.name).join(", ")}`,
+    );
   return r;
 };
 
@@ -132,6 +125,7 @@ let onChange: Any;
 
 beforeAll(async () => {
   // Loaded after setMocks, or the resources would wait for an engine forever.
+  mocks = await installMocks({ stack: "lab", stateFor: smokeStateFor });
   const k8s = await import("@pulumi/kubernetes");
   const { SmokeSuite, smokeOutputs } = await import("../../components/smoke/smoke-suite");
   class Grants extends pulumi.CustomResource {
@@ -321,7 +315,7 @@ describe("SmokeSuite run", () => {
   });
 
   test("smoke.enabled false creates nothing and reports every check skipped", async () => {
-    expect(registered.filter((r) => r.name.startsWith("smoke-off-"))).toEqual([]);
+    expect(mocks.registered.filter((r) => r.name.startsWith("smoke-off-"))).toEqual([]);
     const r = await value(disabled.result);
     expect(r).toMatchObject({ cluster: "cluster1", skipped: 11, passed: 0 });
     expect(r.checks[0].message).toBe("the smoke suite is off (smoke.enabled: false)");
