@@ -65,22 +65,3 @@ export function analyseRun(run: ProgramRun, smokeRunSeconds: number): CriticalRo
     ...summary,
   };
 }
-
-/**
- * The same run as if each kind batch waited only for the previous batch's `kind create` steps,
- * not for all of that batch's children (readiness, kubeconfig reads, provider). A what-if for the
- * table; the program passes the KindCluster components, so the recorded graph waits for all.
- */
-export function chainOnCreatesOnly(run: ProgramRun): ProgramRun {
-  const clusters = clusterNames(run);
-  const otherClusterStep = (own: string, dep: string) =>
-    clusters.some((o) => o !== own && dep.startsWith(`${o}-`)) &&
-    !clusters.some((o) => dep === `${o}-create`);
-  return {
-    ...run,
-    nodes: run.nodes.map((n) => {
-      const own = clusters.find((c) => n.name === `${c}-encryption-config`);
-      return own ? { ...n, deps: n.deps.filter((d) => !otherClusterStep(own, d)) } : n;
-    }),
-  };
-}

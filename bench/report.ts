@@ -5,7 +5,7 @@
 import { ALL_CHECKS } from "../components/smoke/checks";
 import type { ApiCostRow } from "./api-cost";
 import { baselineSteps, handWorkFrom, totalSeconds, type BaselineStep } from "./baseline";
-import { analyseRun, chainOnCreatesOnly, clusterNames, type CriticalRow } from "./program-path";
+import { analyseRun, clusterNames, type CriticalRow } from "./program-path";
 import { scaleRows, type ProgramRun, type ScaleRow } from "./program-scale";
 import type { SmokeBench } from "./smoke-bench";
 import { SMOKE_CHECK_SECONDS, serialSeconds, smokeRunSeconds } from "./smoke-model";
@@ -21,7 +21,6 @@ export interface PathRow extends Omit<CriticalRow, "slowInSeries"> {
   /** criticalSeconds / baselineSeconds. */
   ratioToBaseline: number;
   /** The critical path if each kind batch waited only for the previous batch's creates. */
-  createsOnlySeconds: number;
 }
 
 export interface BenchResults {
@@ -69,7 +68,6 @@ export function buildResults(input: {
       slowChain: slowInSeries.map((s) => `${s.name} (${s.seconds})`),
       baselineSeconds: baseline,
       ratioToBaseline: ratio(row.criticalSeconds, baseline),
-      createsOnlySeconds: analyseRun(chainOnCreatesOnly(run), runSmoke).criticalSeconds,
     };
   });
   const first = runs[0];
@@ -196,19 +194,12 @@ export function renderResults(r: BenchResults): string {
   );
   out.push(
     formatTable(
-      [
-        "clusters",
-        "ours: critical path",
-        "seed as a script",
-        "ours / seed",
-        "ours if batches chained on creates only",
-      ],
+      ["clusters", "ours: critical path", "seed as a script", "ours / seed"],
       r.criticalPath.map((p) => [
         p.clusters,
         `${p.criticalSeconds} (${minutes(p.criticalSeconds)})`,
         `${p.baselineSeconds} (${minutes(p.baselineSeconds)})`,
         p.ratioToBaseline,
-        `${p.createsOnlySeconds} (${minutes(p.createsOnlySeconds)})`,
       ]),
     ),
   );

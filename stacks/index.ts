@@ -34,7 +34,8 @@ const lab = loadOrExplain();
 const networkMode = resolveNetworkMode(lab.networkMode, process.platform);
 const apiToken = lab.hasApiToken ? new pulumi.Config().requireSecret("querypieApiToken") : undefined;
 
-// Clusters: two at a time (kind issue 1288); each later pair waits for the one before.
+// Clusters: two creates at a time (kind issue 1288); each later pair waits for the previous pair's
+// `kind create` steps only, not for their readiness checks.
 const batches = kindBatches(lab.clusters.length);
 const kinds: KindCluster[] = [];
 lab.clusters.forEach((cluster, i) => {
@@ -42,7 +43,7 @@ lab.clusters.forEach((cluster, i) => {
     new KindCluster(
       cluster.name,
       { cluster, stateDir: lab.stateDir },
-      { dependsOn: batches[i].map((j) => kinds[j]) },
+      { dependsOn: batches[i].map((j) => kinds[j].created) },
     ),
   );
 });

@@ -51,6 +51,11 @@ export class KindCluster extends pulumi.ComponentResource {
   readonly nodeCount: pulumi.Output<number>;
   /** Provider for this cluster alone, built from its kubeconfig content (not a file, not a context). */
   readonly provider: k8s.Provider;
+  /**
+   * The `kind create` step alone. The next batch of clusters waits for this, not for the whole
+   * component: kind's trouble is concurrent creates (issue 1288), not a create beside a readiness wait.
+   */
+  readonly created: pulumi.Resource;
 
   constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lab:index:KindCluster", name, {}, opts);
@@ -114,6 +119,8 @@ export class KindCluster extends pulumi.ComponentResource {
         customTimeouts: { create: "15m", update: "2m", delete: "5m" },
       },
     );
+
+    this.created = create;
 
     const ready = new command.local.Command(
       `${name}-ready`,

@@ -1,22 +1,22 @@
 /**
  * Reading a program-shaped graph: clusters and platform start side by side, and the critical
- * path is the later of (kind batches, each create + readiness) and platform readiness, plus a
+ * path is the later of (kind batches of creates, then the last readiness) and platform readiness, plus a
  * tail that does not grow with the cluster count. The graph is built here the way stacks/index.ts
  * wires the components (synthetic-program.ts; program-graph.test.ts checks the real program).
  */
 import { describe, expect, test } from "vitest";
-import { analyseRun, chainOnCreatesOnly } from "../../bench/program-path";
+import { analyseRun } from "../../bench/program-path";
 import { syntheticProgram } from "./synthetic-program";
 
-// Per batch: encryption-config 1 + create 60 + ready 20. Platform: mysql 20, tools 1, migrate 85,
+// Per batch: encryption-config 1 + create 60; the last batch's readiness 20 once. Platform: mysql 20, tools 1, migrate 85,
 // app 1, ready 120 = 227 after it starts at 0. Tail after the later one: see each case.
 describe("analyseRun on a program-shaped graph", () => {
   test.each([
     // platform-bound: attach 1, kac 2, role 1, grant 1, nginx 1, run 40
     [2, 1, 81, 227, 46, 273],
     // kind-bound: the last provider, then token and attach side by side 1, kac 2, ... = 46
-    [8, 4, 324, 227, 46, 370],
-    [32, 16, 1296, 227, 46, 1342],
+    [8, 4, 264, 227, 46, 310],
+    [32, 16, 996, 227, 46, 1042],
   ])(
     "%i clusters: %i batches, clusters ready at %i, platform at %i, tail %i, critical %i",
     (count, batches, clustersReady, platformReady, tail, critical) => {
@@ -35,14 +35,14 @@ describe("analyseRun on a program-shaped graph", () => {
     },
   );
 
-  test("the critical path grows only with the kind batches: 81 s per batch once kind is the longer side", () => {
+  test("the critical path grows only with the kind batches: 61 s per batch once kind is the longer side", () => {
     const at = (count: number) => analyseRun(syntheticProgram(count), 40).criticalSeconds;
-    expect(at(32) - at(30)).toBe(81);
+    expect(at(32) - at(30)).toBe(61);
     expect(at(31)).toBe(at(32));
-    expect(at(8) - at(6)).toBe(81);
+    expect(at(10) - at(8)).toBe(61);
   });
 
-  test("slow steps in series: each batch's first create and readiness, then registration and smoke", () => {
+  test("slow steps in series: each batch's first create, the last readiness, then registration and smoke", () => {
     const r = analyseRun(syntheticProgram(4), 40);
     expect(r.slowInSeries.map((s) => `${s.name}:${s.kind}`)).toEqual([
       "querypie-mysql:platform",
@@ -51,13 +51,12 @@ describe("analyseRun on a program-shaped graph", () => {
       "registration-c1-kac:registration",
       "smoke-c1-run:smoke",
     ]);
-    expect(analyseRun(syntheticProgram(6), 40).slowInSeries.map((s) => s.name)).toEqual([
+    expect(analyseRun(syntheticProgram(8), 40).slowInSeries.map((s) => s.name)).toEqual([
       "c1-create",
-      "c1-ready",
       "c3-create",
-      "c3-ready",
       "c5-create",
-      "c5-ready",
+      "c7-create",
+      "c7-ready",
       "registration-c1-kac",
       "smoke-c1-run",
     ]);
@@ -68,15 +67,5 @@ describe("analyseRun on a program-shaped graph", () => {
     const mysql = run.nodes.find((x) => x.name === "querypie-mysql")!;
     mysql.deps = ["c1-ready"];
     expect(analyseRun(run, 40).sideBySide).toBe(false);
-  });
-
-  test("chainOnCreatesOnly: each batch waits only for the previous creates, saving readiness for every batch but the last", () => {
-    const run = syntheticProgram(8);
-    const what = chainOnCreatesOnly(run);
-    expect(what.nodes.find((x) => x.name === "c3-encryption-config")?.deps).toEqual([
-      "c1-create",
-      "c2-create",
-    ]);
-    expect(analyseRun(run, 40).criticalSeconds - analyseRun(what, 40).criticalSeconds).toBe(3 * 20);
   });
 });

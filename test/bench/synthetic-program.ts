@@ -27,10 +27,11 @@ export function syntheticProgram(count: number): ProgramRun {
   const nodes: RecordedNode[] = [];
   clusters.forEach((c, i) => {
     nodes.push(n(c, [], { type: "lab:index:KindCluster" }));
+    // Each batch waits for the previous batch's creates (KindCluster.created), as index.ts wires it.
     nodes.push(
       n(
         `${c}-encryption-config`,
-        batches[i].flatMap((j) => childrenOf(clusters[j])),
+        batches[i].map((j) => `${clusters[j]}-create`),
       ),
     );
     nodes.push(n(`${c}-create`, [`${c}-encryption-config`]));
