@@ -3,6 +3,7 @@
  * server per test with the lab's API inputs.
  */
 import { randomBytes } from "node:crypto";
+import { certificateAuthorityPayload } from "../../components/access/credentials";
 import type { ApiInputs } from "../../components/access/providers/common";
 import type { ClusterCredentials } from "../../components/access/plan";
 import { QueryPieTestServer, type QueryPieTestServerOptions } from "../support/querypie-server";
@@ -26,6 +27,20 @@ export function fakeCredentials(): ClusterCredentials {
   return {
     serviceAccountToken: fakeSaToken(),
     certificateAuthority: Buffer.from(fakePem()).toString("base64"),
+  };
+}
+
+/** The seed's production cluster as a KAC registration request, with fresh fake credentials. */
+export function seedClusterRequest() {
+  const creds = fakeCredentials();
+  return {
+    name: "production-cluster",
+    apiUrl: "https://cluster1-control-plane:6443",
+    serviceAccountToken: creds.serviceAccountToken,
+    certificateAuthority: certificateAuthorityPayload(creds.certificateAuthority, "base64"),
+    podSessionRecording: false,
+    requestAudit: false,
+    tags: [],
   };
 }
 

@@ -13,11 +13,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { certificateAuthorityPayload } from "../../components/access/credentials";
 import { fullAdminPolicy, renderPolicyContent } from "../../components/access/policy";
 import type { ApiInputs } from "../../components/access/providers/common";
 import type { QueryPieTestServer } from "../support/querypie-server";
-import { fakeCredentials, startServer } from "./fakes";
+import { seedClusterRequest, startServer } from "./fakes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const run = promisify(execFile);
@@ -126,18 +125,9 @@ async function hostRun(phase: "create" | "refresh-and-delete", inputs: unknown) 
 }
 
 test("in plain node, every provider creates, refreshes and deletes, and every answer converts to a protobuf Struct, even when QueryPie leaves out optional-looking fields", async () => {
-  const creds = fakeCredentials();
   const content = renderPolicyContent(fullAdminPolicy());
   const inputs = {
-    cluster: {
-      name: "production-cluster",
-      apiUrl: "https://cluster1-control-plane:6443",
-      serviceAccountToken: creds.serviceAccountToken,
-      certificateAuthority: certificateAuthorityPayload(creds.certificateAuthority, "base64"),
-      podSessionRecording: false,
-      requestAudit: false,
-      tags: [],
-    },
+    cluster: seedClusterRequest(),
     role: { name: "admin-role", description: "" },
     policy: { name: "product-policy", description: "", content },
   };

@@ -17,9 +17,8 @@ import { kacPolicyProvider, type KacPolicyOutputs } from "../../components/acces
 import { kacRoleProvider, type KacRoleOutputs } from "../../components/access/providers/kac-role";
 import { kacRolePolicyProvider } from "../../components/access/providers/kac-role-policy";
 import { fullAdminPolicy, renderPolicyContent } from "../../components/access/policy";
-import { certificateAuthorityPayload } from "../../components/access/credentials";
 import type { QueryPieTestServer } from "../support/querypie-server";
-import { fakeCredentials, startServer } from "./fakes";
+import { seedClusterRequest, startServer } from "./fakes";
 
 let server: QueryPieTestServer;
 let api: ApiInputs;
@@ -39,16 +38,9 @@ const POLICIES = "/api/external/v2/kac/policies";
 const CLUSTERS = "/api/external/v2/kac/clusters";
 
 function clusterInputs(over: Partial<KacClusterInputs> = {}): KacClusterInputs {
-  const creds = fakeCredentials();
   return {
     ...api,
-    name: "production-cluster",
-    apiUrl: "https://cluster1-control-plane:6443",
-    serviceAccountToken: creds.serviceAccountToken,
-    certificateAuthority: certificateAuthorityPayload(creds.certificateAuthority, "base64"),
-    podSessionRecording: false,
-    requestAudit: false,
-    tags: [],
+    ...seedClusterRequest(),
     version: "1.33.1",
     ...over,
   };

@@ -4,14 +4,13 @@
  * as the provider host does, and drives the copies against the test server. Prints one JSON line.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { certificateAuthorityPayload } from "../../components/access/credentials";
 import { fullAdminPolicy, renderPolicyContent } from "../../components/access/policy";
 import { kacClusterProvider } from "../../components/access/providers/kac-cluster";
 import { kacGrantProvider } from "../../components/access/providers/kac-grant";
 import { kacPolicyProvider } from "../../components/access/providers/kac-policy";
 import { kacRoleProvider } from "../../components/access/providers/kac-role";
 import { kacRolePolicyProvider } from "../../components/access/providers/kac-role-policy";
-import { fakeCredentials, startServer } from "./fakes";
+import { seedClusterRequest, startServer } from "./fakes";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string") as (code: string) => { handler: () => unknown };
@@ -30,17 +29,7 @@ async function main() {
         load,
       ),
     );
-    const creds = fakeCredentials();
-    const c = await cluster.create({
-      ...api,
-      name: "production-cluster",
-      apiUrl: "https://cluster1-control-plane:6443",
-      serviceAccountToken: creds.serviceAccountToken,
-      certificateAuthority: certificateAuthorityPayload(creds.certificateAuthority, "base64"),
-      podSessionRecording: false,
-      requestAudit: false,
-      tags: [],
-    });
+    const c = await cluster.create({ ...api, ...seedClusterRequest() });
     const r = await role.create({ ...api, name: "admin-role", description: "" });
     const content = renderPolicyContent(fullAdminPolicy());
     const p = await policy.create({ ...api, name: "product-policy", description: "", content });

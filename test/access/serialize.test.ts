@@ -16,9 +16,8 @@ import { kacPolicyProvider } from "../../components/access/providers/kac-policy"
 import { kacRoleProvider } from "../../components/access/providers/kac-role";
 import { kacRolePolicyProvider } from "../../components/access/providers/kac-role-policy";
 import { fullAdminPolicy, renderPolicyContent } from "../../components/access/policy";
-import { certificateAuthorityPayload } from "../../components/access/credentials";
 import type { QueryPieTestServer } from "../support/querypie-server";
-import { fakeCredentials, startServer } from "./fakes";
+import { seedClusterRequest, startServer } from "./fakes";
 
 // The provider host's loader (a dependency of @pulumi/pulumi).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -63,18 +62,7 @@ describe("each provider serialises, loads and works from its serialised copy", (
     const link = (await roundTrip(kacRolePolicyProvider)).loaded;
     const grant = (await roundTrip(kacGrantProvider)).loaded;
     const cluster = (await roundTrip(kacClusterProvider)).loaded;
-    const creds = fakeCredentials();
-
-    const c = await cluster.create({
-      ...api,
-      name: "production-cluster",
-      apiUrl: "https://cluster1-control-plane:6443",
-      serviceAccountToken: creds.serviceAccountToken,
-      certificateAuthority: certificateAuthorityPayload(creds.certificateAuthority, "base64"),
-      podSessionRecording: false,
-      requestAudit: false,
-      tags: [],
-    });
+    const c = await cluster.create({ ...api, ...seedClusterRequest() });
     const r = await role.create({ ...api, name: "admin-role", description: "" });
     const p = await policy.create({
       ...api,
