@@ -88,22 +88,7 @@ describe("planStack", () => {
   const lab = (extra: Record<string, unknown> = {}) =>
     loadLabConfig(
       {
-        clusters: [
-          {
-            name: "cluster1",
-            role: "production",
-            apiServerPort: 6444,
-            podSubnet: "10.240.0.0/16",
-            serviceSubnet: "10.96.0.0/16",
-          },
-          {
-            name: "cluster2",
-            role: "develop",
-            apiServerPort: 6445,
-            podSubnet: "10.241.0.0/16",
-            serviceSubnet: "10.97.0.0/16",
-          },
-        ],
+        // No `clusters` key: the seed's cluster1 (production) and cluster2 (develop).
         ...extra,
       },
       { stack: "lab", projectDir: "/p" },

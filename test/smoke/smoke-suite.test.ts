@@ -90,22 +90,7 @@ const find = (type: string, name: string): Registered & { inputs: Any } => {
 
 const lab = loadLabConfig(
   {
-    clusters: [
-      {
-        name: "cluster1",
-        role: "production",
-        apiServerPort: 6444,
-        podSubnet: "10.240.0.0/16",
-        serviceSubnet: "10.96.0.0/16",
-      },
-      {
-        name: "cluster2",
-        role: "develop",
-        apiServerPort: 6445,
-        podSubnet: "10.241.0.0/16",
-        serviceSubnet: "10.97.0.0/16",
-      },
-    ],
+    // No `clusters` key: the seed's cluster1 (production) and cluster2 (develop).
     smoke: { skip: ["pod-network"] },
   },
   { stack: "lab", projectDir: "/p" },
