@@ -8,10 +8,11 @@ import { ACCESS_KEYS, validateAccess, type AccessConfig, type RbacSeedsConfig } 
 import { CLUSTER_KEYS, validateClusters, type ClusterConfig } from "./clusters";
 import { PLATFORM_KEYS, platformHostPorts, validatePlatform, type PlatformConfig } from "./platform";
 import { LabConfigError, Problems } from "./problems";
-import { SECRET_SET, type RawConfig } from "./raw";
+import { PROJECT_DIR, SECRET_SET, type RawConfig } from "./raw";
 import { SMOKE_KEYS, validateSmoke, type SmokeConfig } from "./smoke";
 
 export * from "./problems";
+export { PROJECT_DIR } from "./raw";
 export type { RawConfig } from "./raw";
 export type { ClusterConfig, PortMapping, ClusterRegistrationConfig } from "./clusters";
 export type { PlatformConfig, PlatformPorts } from "./platform";
@@ -48,8 +49,6 @@ export const KNOWN_KEYS: readonly string[] = [
   ...ACCESS_KEYS,
   ...SMOKE_KEYS,
 ];
-
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 export interface LoadOptions {
   stack: string;

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { ConfigProblem, Problems } from "./problems";
-import type { RawConfig } from "./raw";
+import { PROJECT_DIR, type RawConfig } from "./raw";
 
 /** The version whose external API matches `vendor/querypie/openapi-external-v2-11.4.1.json`. */
 export const DEFAULT_QUERYPIE_VERSION = "11.4.1";
@@ -88,8 +88,6 @@ export interface PlatformContext {
 }
 
 export const PLATFORM_KEYS = ["platform"] as const;
-
-const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 const PLATFORM_FIELDS = [
   "enabled",

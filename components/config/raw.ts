@@ -14,7 +14,9 @@ export type RawConfig = Record<string, unknown>;
 /** Marks a secret that is set in a stack file; its ciphertext is not kept. */
 export const SECRET_SET = Object.freeze({ secret: "set" as const });
 
-export const STACKS_DIR = path.resolve(__dirname, "..", "..", "stacks");
+/** The project checkout: where Pulumi.yaml, stacks/ and scripts/ are. */
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const STACKS_DIR = path.join(PROJECT_DIR, "stacks");
 
 export function stackFilePath(stack: string, stacksDir: string = STACKS_DIR): string {
   return path.join(stacksDir, `Pulumi.${stack}.yaml`);

@@ -7,13 +7,13 @@
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PlatformConfig } from "../config/platform";
 import { formatProblem } from "../config/problems";
+import { PROJECT_DIR } from "../config/raw";
 import {
   apiBaseUrl,
   appEnv,
@@ -34,8 +34,6 @@ import {
   webUrl,
   type PlatformSecrets,
 } from "./platform-render";
-
-const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 // Inputs of the random resources: ignored after creation, so no code change can ever re-roll a
 // credential (a new KEY_ENCRYPTION_KEY would make QueryPie's stored data unreadable).
