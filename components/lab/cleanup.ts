@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { HostProbe } from "../host/probe";
-import { defaultKubeconfigPath } from "./summary";
+import { kindPaths } from "../kind/paths";
 
 export interface CleanupTarget {
   namePrefix: string;
@@ -106,7 +106,7 @@ export async function runBackstop(
     for (const name of target.kindNames.filter((n) => existing.has(n))) {
       log(`  kind delete cluster --name ${name}`);
       const args = ["delete", "cluster", "--name", name];
-      if (target.stateDir) args.push("--kubeconfig", defaultKubeconfigPath(target.stateDir, name));
+      if (target.stateDir) args.push("--kubeconfig", kindPaths(target.stateDir, name).kubeconfig);
       const deleted = await probe.run("kind", args, { timeoutMs: 180_000 });
       if (ok(deleted)) result.removed.push(`kind cluster ${name}`);
       else result.leftovers.push(`kind cluster ${name}: run \`kind delete cluster --name ${name}\``);

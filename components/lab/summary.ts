@@ -4,8 +4,8 @@
  * outputs, which may not all exist (a component not wired yet, the platform switched off);
  * what the config alone can say fills the gaps. Pure. A secret output is never printed.
  */
-import * as path from "node:path";
 import type { LabConfig } from "../config";
+import { kindPaths } from "../kind/paths";
 import { SECRET_SHOWN } from "./state";
 import type { OutputMap } from "./workspace";
 
@@ -60,11 +60,6 @@ export function plainOutput(outputs: OutputMap | undefined, key: string): unknow
   return o && !o.secret ? o.value : undefined;
 }
 
-/** Kubeconfig file of a cluster: `<stateDir>/<kindName>/kubeconfig` (components/kind/paths.ts). */
-export function defaultKubeconfigPath(stateDir: string, kindName: string): string {
-  return path.join(stateDir, kindName, "kubeconfig");
-}
-
 export function clusterLines(outputs: OutputMap | undefined, config: LabConfig | undefined): ClusterLine[] {
   const raw = plainOutput(outputs, "clusters");
   const entries: Obj[] = Array.isArray(raw)
@@ -91,7 +86,7 @@ export function clusterLines(outputs: OutputMap | undefined, config: LabConfig |
         (cfg ? `https://127.0.0.1:${cfg.apiServerPort}` : "(unknown)"),
       kubeconfigPath:
         pick(e, "kubeconfigPath", "kubeconfigFile") ??
-        (config ? defaultKubeconfigPath(config.stateDir, kindName) : "(unknown)"),
+        (config ? kindPaths(config.stateDir, kindName).kubeconfig : "(unknown)"),
     });
   };
   entries.forEach(add);
